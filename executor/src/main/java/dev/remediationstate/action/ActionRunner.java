@@ -1,0 +1,71 @@
+package dev.remediationstate.action;
+
+import dev.remediationstate.results.Results;
+import dev.remediationstate.state.AppliedRequest;
+import dev.remediationstate.state.RemediationState;
+import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.StateConfigMap;
+import dev.remediationstate.store.StateObject;
+import dev.remediationstate.store.Transaction;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one action as one transaction on the task's ConfigMap, exactly once per request key.
+ *
+ * <p>Per attempt: decode and check the stored state (refusing invalid or newer-schema states
+ * before the action sees them), replay the recorded results if this request key was already
+ * applied, otherwise apply the action and, when it changes the state, record the request key with
+ * its results in the same write. A retried request (a step retry, or fabric8 re-sending a PUT
+ * whose response was lost) therefore meets its own write and returns the same results.
+ */
+public final class ActionRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ActionRunner.class);
+
+  private final Transaction transaction;
+  private final Clock clock;
+
+  public ActionRunner(Transaction transaction, Clock clock) {
+    this.transaction = transaction;
+    this.clock = clock;
+  }
+
+  public Results run(TaskId taskId, Action action, String requestId) {
+    String name = StateConfigMap.name(taskId);
+    String key = action.name() + "/" + requestId + "/" + action.idempotencyScope();
+    Transaction.Committed<Results> committed =
+        transaction.run(
+            name,
+            current -> {
+              Optional<RemediationState> state =
+                  current.map(object -> StateConfigMap.decode(object, taskId));
+              state.ifPresent(s -> StateConfigMap.requireWritable(s, name));
+              Optional<AppliedRequest> applied = state.flatMap(s -> s.appliedRequest(key));
+              if (applied.isPresent()) {
+                LOG.info("request already applied; returning its recorded results");
+                return Transaction.Change.none(Results.of(applied.get().results()));
+              }
+              Outcome outcome = action.apply(state, clock.instant());
+              if (outcome.next().isEmpty()) {
+                return Transaction.Change.none(outcome.results());
+              }
+              RemediationState next =
+                  outcome
+                      .next()
+                      .get()
+                      .recordRequest(
+                          new AppliedRequest(
+                              key, action.name(), clock.instant(), outcome.results().asMap()));
+              StateObject object = StateConfigMap.encode(next, current);
+              return Transaction.Change.write(object, outcome.results());
+            });
+    committed
+        .stored()
+        .ifPresent(o -> MDC.put("iteration", o.data().getOrDefault(StateConfigMap.KEY_ITERATION, "")));
+    LOG.info("{} done", action.name());
+    return committed.result();
+  }
+}

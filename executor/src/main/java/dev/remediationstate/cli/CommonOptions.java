@@ -1,0 +1,134 @@
+package dev.remediationstate.cli;
+
+import dev.remediationstate.failure.InvalidInputException;
+import dev.remediationstate.log.LogLevels;
+import dev.remediationstate.results.ResultFiles;
+import dev.remediationstate.store.RetryPolicy;
+import dev.remediationstate.state.Printable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.event.Level;
+import picocli.CommandLine.Option;
+
+/** Options every action takes. Each can also be set by the environment variable it names. */
+public final class CommonOptions {
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,252}");
+
+  @Option(
+      names = "--task-id",
+      defaultValue = "${env:RS_TASK_ID}",
+      description = "Task id: lowercase letters, digits, '-'; at most 63. Env: RS_TASK_ID.")
+  String taskId;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      defaultValue = "${env:RS_NAMESPACE}",
+      description =
+          "Namespace of the state ConfigMap. Default: the pod's namespace, else the kubeconfig"
+              + " context's. Env: RS_NAMESPACE.")
+  String namespace;
+
+  @Option(
+      names = "--results-dir",
+      defaultValue = "${env:RS_RESULTS_DIR}",
+      description =
+          "Directory for one file per result. Default: /tekton/results when it exists."
+              + " Env: RS_RESULTS_DIR.")
+  Path resultsDir;
+
+  @Option(
+      names = "--results-limit",
+      defaultValue = "${env:RS_RESULTS_LIMIT:-4096}",
+      description =
+          "Bytes of termination message the results may take (default ${DEFAULT-VALUE})."
+              + " Env: RS_RESULTS_LIMIT.")
+  int resultsLimit;
+
+  @Option(
+      names = "--request-id",
+      defaultValue = "${env:RS_REQUEST_ID}",
+      description =
+          "Idempotency key, stable across retries, e.g. $(context.taskRun.uid). Default: a random"
+              + " id per process. Env: RS_REQUEST_ID.")
+  String requestId;
+
+  @Option(
+      names = "--conflict-attempts",
+      defaultValue = "${env:RS_CONFLICT_ATTEMPTS:-16}",
+      description = "Attempts on 409 conflicts (default ${DEFAULT-VALUE}). Env: RS_CONFLICT_ATTEMPTS.")
+  int conflictAttempts;
+
+  @Option(
+      names = "--conflict-timeout",
+      defaultValue = "${env:RS_CONFLICT_TIMEOUT:-30s}",
+      converter = DurationConverter.class,
+      description =
+          "Time budget for 409 retries, e.g. 30s, 2m (default ${DEFAULT-VALUE})."
+              + " Env: RS_CONFLICT_TIMEOUT.")
+  Duration conflictTimeout;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      defaultValue = "${env:RS_VERBOSE:-false}",
+      description = "Debug logs and stack traces. Env: RS_VERBOSE.")
+  boolean verbose;
+
+  void applyVerbosity() {
+    if (verbose) {
+      LogLevels.set(Level.DEBUG);
+    }
+  }
+
+  private String resolvedRequestId;
+
+  /** The request id, or one random id for the whole process when none is given. */
+  String requestId() {
+    if (resolvedRequestId == null) {
+      resolvedRequestId = resolveRequestId();
+    }
+    return resolvedRequestId;
+  }
+
+  private String resolveRequestId() {
+    if (requestId == null || requestId.isEmpty()) {
+      return "local-" + UUID.randomUUID();
+    }
+    if (!REQUEST_ID.matcher(requestId).matches()) {
+      throw new InvalidInputException(
+          "request-id",
+          "'" + Printable.escape(requestId, 64)
+              + "' must be 1 to 253 letters, digits or . _ : / -, starting with a letter or digit");
+    }
+    return requestId;
+  }
+
+  RetryPolicy conflictPolicy() {
+    if (conflictAttempts < 1 || conflictAttempts > 1000) {
+      throw new InvalidInputException("conflict-attempts", conflictAttempts + " is outside 1..1000");
+    }
+    return new RetryPolicy(
+        conflictAttempts,
+        conflictTimeout,
+        RetryPolicy.CONFLICTS.initialDelay(),
+        RetryPolicy.CONFLICTS.maxDelay());
+  }
+
+  /** The results directory, checked to be usable before anything is written to the API. */
+  Optional<ResultFiles> resultFiles(Wiring wiring) {
+    if (resultsLimit < 64 || resultsLimit > 1_048_576) {
+      throw new InvalidInputException("results-limit", resultsLimit + " is outside 64..1048576");
+    }
+    Optional<Path> dir = Optional.ofNullable(resultsDir).or(wiring::defaultResultsDir);
+    dir.ifPresent(
+        d -> {
+          if (Files.exists(d) && (!Files.isDirectory(d) || !Files.isWritable(d))) {
+            throw new InvalidInputException("results-dir", d + " is not a writable directory");
+          }
+        });
+    return dir.map(d -> new ResultFiles(d, resultsLimit));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.remediationstate.cli;
+
+import dev.remediationstate.kube.ConfigMapStateStore;
+import dev.remediationstate.kube.KubeConnection;
+import dev.remediationstate.store.Sleeper;
+import dev.remediationstate.store.StateStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/** The real edges: the Kubernetes API (connected on first use), the system clock, real sleep. */
+final class ProductionWiring implements Wiring {
+  private static final Path TEKTON_RESULTS = Path.of("/tekton/results");
+  private KubernetesClient client;
+
+  @Override
+  public StateStore store(String namespaceFlag) {
+    KubeConnection.Connected connected =
+        new KubeConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT).connect(namespaceFlag);
+    client = connected.client();
+    return new ConfigMapStateStore(connected.client(), connected.namespace());
+  }
+
+  @Override
+  public Clock clock() {
+    return Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
+  }
+
+  @Override
+  public Sleeper sleeper() {
+    return Sleeper.REAL;
+  }
+
+  @Override
+  public InputStream stdin() {
+    return System.in;
+  }
+
+  @Override
+  public Optional<Path> defaultResultsDir() {
+    return Files.isDirectory(TEKTON_RESULTS) ? Optional.of(TEKTON_RESULTS) : Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.remediationstate.cli;
+
+import dev.remediationstate.store.Sleeper;
+import dev.remediationstate.store.StateStore;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The edges of the process: the store, the clock, the sleeper, stdin and the default results
+ * directory. {@link ProductionWiring} connects to the API; tests pass hand-written fakes.
+ */
+public interface Wiring extends AutoCloseable {
+  /** Opens the store in the namespace given by the flag (null: resolve it). */
+  StateStore store(String namespaceFlag);
+
+  Clock clock();
+
+  Sleeper sleeper();
+
+  InputStream stdin();
+
+  /** {@code /tekton/results} when the step runs under Tekton. */
+  Optional<Path> defaultResultsDir();
+
+  @Override
+  void close();
+}

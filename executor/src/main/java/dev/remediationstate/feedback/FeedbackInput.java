@@ -1,0 +1,231 @@
+package dev.remediationstate.feedback;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.remediationstate.failure.InvalidInputException;
+import dev.remediationstate.state.IssueType;
+import dev.remediationstate.state.Printable;
+import dev.remediationstate.state.Severity;
+import dev.remediationstate.state.StateJson;
+import dev.remediationstate.state.Verdict;
+import dev.remediationstate.state.WireValue;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One QA finding as submitted to {@code record-feedback}, validated field by field. Parsing is
+ * pure and happens before the state is read, so bad input never reaches a write. Every error
+ * names the field ({@code feedback.<field>}) and what is wrong.
+ *
+ * <p>Field names are camelCase; the snake_case spellings are accepted too. Unknown fields are
+ * rejected. Control characters other than newline and tab are removed from every string.
+ */
+public record FeedbackInput(
+    Verdict verdict,
+    Severity severity,
+    IssueType issueType,
+    String description,
+    List<String> criteriaNotMet,
+    List<String> reproductionSteps,
+    String expectedBehavior,
+    String actualBehavior,
+    String sourceRef,
+    String author,
+    Integer iteration,
+    String fingerprint) {
+
+  /** Largest accepted document, in bytes. */
+  public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
+  public static final int MAX_DEPTH = 8;
+  public static final int MAX_TEXT = 16 * 1024;
+  public static final int MAX_SHORT_TEXT = 4 * 1024;
+  public static final int MAX_ITEMS = 50;
+  public static final int MAX_ITEM = 2 * 1024;
+  public static final int MAX_REF = 253;
+
+  private static final ObjectMapper MAPPER = StateJson.mapper(MAX_DEPTH);
+
+  private static final Map<String, String> FIELDS = new LinkedHashMap<>();
+
+  static {
+    for (String f :
+        List.of(
+            "verdict", "severity", "issueType", "description", "criteriaNotMet",
+            "reproductionSteps", "expectedBehavior", "actualBehavior", "sourceRef", "author",
+            "iteration", "fingerprint")) {
+      FIELDS.put(f, f);
+      FIELDS.put(f.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT), f);
+    }
+  }
+
+  public static FeedbackInput parse(String json) {
+    if (json == null || json.isBlank()) {
+      throw new InvalidInputException("feedback", "is empty; give a JSON object");
+    }
+    if (json.length() > MAX_DOCUMENT_BYTES) {
+      throw new InvalidInputException(
+          "feedback", "is " + json.length() + " characters; at most " + MAX_DOCUMENT_BYTES);
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      String msg = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
+      int nl = msg.indexOf('\n');
+      throw new InvalidInputException(
+          "feedback",
+          "is not valid JSON: " + Printable.escape(nl < 0 ? msg : msg.substring(0, nl), 160));
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidInputException("feedback", "must be a JSON object");
+    }
+    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String canonical = FIELDS.get(e.getKey());
+      if (canonical == null) {
+        throw new InvalidInputException(
+            "feedback." + Printable.escape(e.getKey(), 64),
+            "is not a known field; known: " + String.join(", ", new java.util.LinkedHashSet<>(FIELDS.values())));
+      }
+      if (fields.put(canonical, e.getValue()) != null) {
+        throw new InvalidInputException("feedback." + canonical, "is given twice");
+      }
+    }
+
+    Verdict verdict =
+        enumField(fields, "verdict", Verdict.class, Verdict.CHANGES_REQUESTED);
+    boolean changes = verdict == Verdict.CHANGES_REQUESTED;
+    Severity severity = enumField(fields, "severity", Severity.class, null);
+    IssueType issueType = enumField(fields, "issueType", IssueType.class, null);
+    String description = text(fields, "description", MAX_TEXT);
+    if (changes) {
+      require(severity, "severity", "is required when verdict is changes-requested");
+      require(issueType, "issueType", "is required when verdict is changes-requested");
+      if (description == null || description.isBlank()) {
+        throw new InvalidInputException(
+            "feedback.description", "is required when verdict is changes-requested");
+      }
+    }
+    String sourceRef = text(fields, "sourceRef", MAX_REF);
+    if (sourceRef != null && (sourceRef.isBlank() || sourceRef.contains("\n"))) {
+      throw new InvalidInputException("feedback.sourceRef", "must be one non-blank line");
+    }
+    String fingerprint = text(fields, "fingerprint", 64);
+    if (fingerprint != null && !fingerprint.matches("[A-Za-z0-9._:-]{1,64}")) {
+      throw new InvalidInputException(
+          "feedback.fingerprint", "must be 1 to 64 letters, digits or . _ : -");
+    }
+    return new FeedbackInput(
+        verdict,
+        severity,
+        issueType,
+        description,
+        list(fields, "criteriaNotMet"),
+        list(fields, "reproductionSteps"),
+        text(fields, "expectedBehavior", MAX_SHORT_TEXT),
+        text(fields, "actualBehavior", MAX_SHORT_TEXT),
+        sourceRef,
+        text(fields, "author", 128),
+        iteration(fields),
+        fingerprint);
+  }
+
+  private static void require(Object value, String field, String problem) {
+    if (value == null) {
+      throw new InvalidInputException("feedback." + field, problem);
+    }
+  }
+
+  private static <E extends Enum<E> & WireValue> E enumField(
+      Map<String, JsonNode> fields, String name, Class<E> type, E fallback) {
+    JsonNode node = fields.get(name);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (!node.isTextual()) {
+      throw new InvalidInputException("feedback." + name, "must be a string");
+    }
+    return WireValue.parse(type, node.textValue())
+        .orElseThrow(
+            () ->
+                new InvalidInputException(
+                    "feedback." + name,
+                    "'" + Printable.escape(node.textValue(), 40) + "' is not one of "
+                        + WireValue.choices(type)));
+  }
+
+  private static String text(Map<String, JsonNode> fields, String name, int max) {
+    JsonNode node = fields.get(name);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new InvalidInputException("feedback." + name, "must be a string");
+    }
+    return clean(node.textValue(), "feedback." + name, max);
+  }
+
+  private static List<String> list(Map<String, JsonNode> fields, String name) {
+    JsonNode node = fields.get(name);
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (node.isTextual()) {
+      return List.of(clean(node.textValue(), "feedback." + name, MAX_ITEM));
+    }
+    if (!node.isArray()) {
+      throw new InvalidInputException("feedback." + name, "must be an array of strings");
+    }
+    if (node.size() > MAX_ITEMS) {
+      throw new InvalidInputException(
+          "feedback." + name, "has " + node.size() + " items; at most " + MAX_ITEMS);
+    }
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode item = node.get(i);
+      if (!item.isTextual()) {
+        throw new InvalidInputException("feedback." + name + "[" + i + "]", "must be a string");
+      }
+      items.add(clean(item.textValue(), "feedback." + name + "[" + i + "]", MAX_ITEM));
+    }
+    return items;
+  }
+
+  private static Integer iteration(Map<String, JsonNode> fields) {
+    JsonNode node = fields.get("iteration");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 1) {
+      throw new InvalidInputException("feedback.iteration", "must be a positive whole number");
+    }
+    return node.intValue();
+  }
+
+  /** Removes control characters other than newline and tab, then checks the length. */
+  static String clean(String value, String field, int max) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)
+          ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))
+          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)))) {
+        throw new InvalidInputException(field, "is not valid UTF-8 text (lone surrogate)");
+      }
+      boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0);
+      if (!control) {
+        out.append(c);
+      }
+    }
+    if (out.length() > max) {
+      throw new InvalidInputException(
+          field, "is " + out.length() + " characters; at most " + max + " allowed");
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,94 @@
+package dev.remediationstate.kube;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the API client for one short-lived process.
+ *
+ * <p>In a pod (the service-account token is mounted, {@code KUBERNETES_SERVICE_HOST} is set and no
+ * {@code KUBECONFIG} is given) the configuration is built directly from the token, CA and env,
+ * without reading any kubeconfig. Elsewhere the kubeconfig is read as kubectl reads it.
+ *
+ * <p>The namespace is the {@code --namespace} flag, else the pod's service-account namespace, else
+ * the kubeconfig context's namespace, else {@code default}.
+ */
+public final class KubeConnection {
+  public static final Path SERVICE_ACCOUNT =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+
+  private final Map<String, String> env;
+  private final Path serviceAccountDir;
+
+  public KubeConnection(Map<String, String> env, Path serviceAccountDir) {
+    this.env = env;
+    this.serviceAccountDir = serviceAccountDir;
+  }
+
+  /** A connected client and the namespace it works in. */
+  public record Connected(KubernetesClient client, String namespace) {}
+
+  public Connected connect(String namespaceFlag) {
+    Config config = inPod() ? podConfig() : Config.autoConfigure(null);
+    config.setRequestRetryBackoffLimit(3);
+    config.setRequestRetryBackoffInterval(200);
+    config.setConnectionTimeout(5_000);
+    config.setRequestTimeout(15_000);
+    String namespace =
+        nonBlank(namespaceFlag)
+            .or(() -> readFile(serviceAccountDir.resolve("namespace")))
+            .or(() -> nonBlank(config.getNamespace()))
+            .orElse("default");
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .build();
+    return new Connected(client, namespace);
+  }
+
+  boolean inPod() {
+    return env.get("KUBECONFIG") == null
+        && env.get("KUBERNETES_SERVICE_HOST") != null
+        && Files.isReadable(serviceAccountDir.resolve("token"));
+  }
+
+  private Config podConfig() {
+    String host = env.get("KUBERNETES_SERVICE_HOST");
+    String port = env.getOrDefault("KUBERNETES_SERVICE_PORT", "443");
+    String hostPart = host.contains(":") ? "[" + host + "]" : host;
+    String token =
+        readFile(serviceAccountDir.resolve("token"))
+            .orElseThrow(() -> new IllegalStateException("service-account token is unreadable"));
+    ConfigBuilder builder =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl("https://" + hostPart + ":" + port)
+            .withAutoOAuthToken(token);
+    Path ca = serviceAccountDir.resolve("ca.crt");
+    if (Files.isReadable(ca)) {
+      builder.withCaCertFile(ca.toString());
+    }
+    return builder.build();
+  }
+
+  private static Optional<String> readFile(Path path) {
+    try {
+      return nonBlank(Files.readString(path, StandardCharsets.UTF_8).trim());
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> nonBlank(String s) {
+    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.remediationstate.log;
+
+import java.util.Locale;
+import org.slf4j.event.Level;
+
+/**
+ * The level threshold: {@code RS_LOG_LEVEL} (error, warn, info, debug, trace; default info) for
+ * this project's loggers; third-party loggers (fabric8) log at warn and above unless the level is
+ * debug or trace. {@link #set} lets {@code --verbose} raise it after start-up.
+ */
+public final class LogLevels {
+  private static final String OWN = "dev.remediationstate.";
+  private static volatile Level threshold = parse(System.getenv("RS_LOG_LEVEL"));
+
+  LogLevels() {}
+
+  public static void set(Level level) {
+    threshold = level;
+  }
+
+  static Level parse(String value) {
+    if (value == null || value.isBlank()) {
+      return Level.INFO;
+    }
+    try {
+      return Level.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return Level.INFO;
+    }
+  }
+
+  boolean enabled(String logger, Level level) {
+    Level limit = threshold;
+    if (!logger.startsWith(OWN) && limit.toInt() > Level.DEBUG.toInt()) {
+      limit = Level.WARN;
+    }
+    return level.toInt() >= limit.toInt();
+  }
+}

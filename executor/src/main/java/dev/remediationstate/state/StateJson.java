@@ -1,0 +1,103 @@
+package dev.remediationstate.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.remediationstate.failure.InvalidStateException;
+import java.util.List;
+
+/**
+ * Reads and writes {@code state.json}. Reading treats the stored bytes as untrusted: bounded
+ * nesting and string sizes, strict enums, and the structural invariants of {@link
+ * StateInvariants}. Any violation is an {@link InvalidStateException}; nothing is ever written
+ * from a state that failed to read.
+ */
+public final class StateJson {
+  /** Nesting allowed in stored JSON, generous for unknown fields of newer schemas. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final ObjectMapper MAPPER = mapper(MAX_DEPTH);
+
+  private StateJson() {}
+
+  /** A mapper with the project's settings: ISO timestamps, no nulls, bounded input. */
+  public static ObjectMapper mapper(int maxDepth) {
+    JsonMapper mapper =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(maxDepth)
+                .maxStringLength(4 * 1024 * 1024)
+                .maxNumberLength(32)
+                .build());
+    return mapper;
+  }
+
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  public static String write(RemediationState state) {
+    try {
+      return MAPPER.writeValueAsString(state);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("state cannot be serialized", e);
+    }
+  }
+
+  public static String writePretty(RemediationState state) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(state);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("state cannot be serialized", e);
+    }
+  }
+
+  /**
+   * Parses and checks a stored state.
+   *
+   * @param where names the object in error messages, e.g. {@code configmap/task-a-state}
+   */
+  public static RemediationState read(String json, String where) {
+    RemediationState state;
+    try {
+      state = MAPPER.readValue(json, RemediationState.class);
+    } catch (JsonProcessingException e) {
+      throw new InvalidStateException(
+          where + ": state.json is not a valid state: " + firstLine(e.getOriginalMessage()), e);
+    }
+    if (state == null) {
+      throw new InvalidStateException(where + ": state.json is null");
+    }
+    List<String> problems = StateInvariants.check(state);
+    if (!problems.isEmpty()) {
+      throw new InvalidStateException(
+          where + ": state.json is inconsistent: " + String.join("; ", problems));
+    }
+    return state;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int nl = message.indexOf('\n');
+    return Printable.escape(nl < 0 ? message : message.substring(0, nl), 200);
+  }
+}
