@@ -1,0 +1,127 @@
+package dev.remediationstate.it;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.UUID;
+
+/**
+ * The Kubernetes API an integration test runs against. By default the fabric8 mock server in CRUD
+ * mode on loopback; with the {@code real-cluster} Maven profile (system property {@code
+ * rs.it.kubeconfig}) the cluster that kubeconfig names, in namespace {@code rs.it.namespace}
+ * (default {@code default}). Task ids are unique per run so tests never collide on a real cluster.
+ */
+public final class TestCluster implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final Path kubeconfig;
+  private final String namespace;
+
+  private TestCluster(KubernetesMockServer server, Path kubeconfig, String namespace) {
+    this.server = server;
+    this.kubeconfig = kubeconfig;
+    this.namespace = namespace;
+  }
+
+  public static TestCluster start() {
+    String real = System.getProperty("rs.it.kubeconfig", "");
+    if (!real.isBlank()) {
+      String ns = System.getProperty("rs.it.namespace", "");
+      return new TestCluster(null, Path.of(real), ns.isBlank() ? "default" : ns);
+    }
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    try {
+      Path kubeconfig = Files.createTempFile("rs-it-kubeconfig", ".yaml");
+      Files.writeString(
+          kubeconfig,
+          kubeconfigFor("http://" + server.getHostName() + ":" + server.getPort(), "default"),
+          StandardCharsets.UTF_8);
+      kubeconfig.toFile().deleteOnExit();
+      return new TestCluster(server, kubeconfig, "default");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String kubeconfigFor(String url, String namespace) {
+    return String.join(
+        "\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: it",
+        "  cluster:",
+        "    server: " + url,
+        "contexts:",
+        "- name: it",
+        "  context: {cluster: it, user: it, namespace: " + namespace + "}",
+        "current-context: it",
+        "users:",
+        "- name: it",
+        "  user: {token: it-token}",
+        "");
+  }
+
+  public boolean isMock() {
+    return server != null;
+  }
+
+  /** The mock server, for injected responses and recorded requests. Only when {@link #isMock}. */
+  public KubernetesMockServer server() {
+    if (server == null) {
+      throw new IllegalStateException("not running against the mock API");
+    }
+    return server;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** A new, independent client (its own connection pool), as a separate process would have. */
+  public KubernetesClient newClient() {
+    return newClient(null);
+  }
+
+  /** A new client whose requests also pass through {@code interceptor} (null: none). */
+  public KubernetesClient newClient(Interceptor interceptor) {
+    Config config = Config.fromKubeconfig(null, kubeconfig.toFile());
+    config.setNamespace(namespace);
+    KubernetesClientBuilder builder =
+        new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory());
+    if (interceptor != null) {
+      builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("test", interceptor));
+    }
+    return builder.build();
+  }
+
+  public static String uniqueTaskId(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.destroy();
+    }
+  }
+}
