@@ -252,7 +252,9 @@ def cmd_exec(args):
     try:
         os.execvpe(argv[0], argv, env)
     except OSError as failure:
-        raise SystemExit(f"imagetar: cannot run {argv[0]!r} in the image: {failure}") from None
+        # 127 and 126, as a shell or Docker reports a missing or unrunnable command.
+        print(f"imagetar: cannot run {argv[0]!r} in the image: {failure}", file=sys.stderr)
+        sys.exit(127 if isinstance(failure, FileNotFoundError) else 126)
 
 
 def main():

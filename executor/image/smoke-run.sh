@@ -5,7 +5,8 @@
 # User and Entrypoint + Cmd. ARGS after -- replace Cmd, as `docker run IMAGE ARGS` does.
 #
 # Usage: smoke-run.sh [-v HOST_PATH:CONTAINER_PATH]... [-e KEY=VALUE]... IMAGE_TAR [-- ARGS...]
-# Env:   RESULTS_DIR   host directory bind-mounted at /tekton/results (default: none)
+# Env:   RESULTS_DIR   host directory bind-mounted at /tekton/results (default: none);
+#                      created world-writable if missing, as Tekton's results directory is
 #        KEEP_ROOTFS=1 keep the unpacked rootfs and print where it is
 #
 # Example, against an API server on the host:
@@ -52,7 +53,12 @@ for mount in "${mounts[@]}"; do
   }
 done
 if [[ -n ${RESULTS_DIR:-} ]]; then
-  mkdir -p "$RESULTS_DIR"
+  # Created world-writable, like Tekton's /tekton/results, so the image's non-root user can
+  # write; an existing directory is left as it is.
+  if [[ ! -d $RESULTS_DIR ]]; then
+    mkdir -p "$RESULTS_DIR"
+    chmod 0777 "$RESULTS_DIR"
+  fi
   mounts+=("$(realpath "$RESULTS_DIR"):/tekton/results")
 fi
 
@@ -135,7 +141,11 @@ done
 exec python3 "$IMAGETAR" exec "$rootfs" "$config" "$@"
 '
 status=0
+started=$(date +%s.%N)
 IMAGETAR=$here/imagetar.py unshare --mount --pid --fork --propagation private \
   bash -c "$inner" inner "$rootfs" "$work/config.json" "$((${#binds[@]} / 3))" "${binds[@]}" \
   "${env_args[@]}" -- "$@" || status=$?
+awk -v t0="$started" -v t1="$(date +%s.%N)" -v s="$status" 'BEGIN {
+  printf "smoke-run: container ran %.2f s (namespaces, mounts, JVM start to exit), exit code %d\n", t1 - t0, s
+}' >&2
 exit "$status"
