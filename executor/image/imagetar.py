@@ -9,8 +9,6 @@ Subcommands:
   pack ROOTFS OUT_TAR [--env K=V]... [--user U] [--workdir D] [--label K=V]... [--tag T]
       One-layer image from a directory. Owners become 0:0 except paths given with
       --owner PATH=UID:GID; every mtime is fixed, entries are sorted: same input, same bytes.
-  append-layer IMAGE_TAR DIR OUT_TAR [--env K=V]...
-      A new top layer holding DIR's tree (owned 0:0), with Env entries set or replaced.
   unpack IMAGE_TAR ROOTFS CONFIG_OUT
       Layers applied in order, whiteouts honoured, config JSON written to CONFIG_OUT.
       Needs root: extraction runs chrooted into ROOTFS so that no symlink in an image can
@@ -21,7 +19,6 @@ Subcommands:
 """
 
 import argparse
-import gzip
 import hashlib
 import io
 import json
@@ -38,24 +35,14 @@ WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
 
 
-def parse_pairs(pairs, sep="="):
+def parse_pairs(pairs):
     result = {}
     for pair in pairs or []:
-        key, found, value = pair.partition(sep)
+        key, found, value = pair.partition("=")
         if not found:
-            raise SystemExit(f"imagetar: expected KEY{sep}VALUE, got {pair!r}")
+            raise SystemExit(f"imagetar: expected KEY=VALUE, got {pair!r}")
         result[key] = value
     return result
-
-
-def merge_env(env_list, overrides):
-    """Docker Env list with the keys in overrides replaced or appended, order kept."""
-    merged = {}
-    for entry in env_list or []:
-        key, _, value = entry.partition("=")
-        merged[key] = value
-    merged.update(overrides)
-    return [f"{k}={v}" for k, v in merged.items()]
 
 
 def layer_from_dir(root, owners):
@@ -96,19 +83,6 @@ def write_image_tar(out_tar, config, layers, tag):
     os.replace(partial, out_tar)
 
 
-def read_image_tar(image_tar):
-    """(config dict, [layer bytes], manifest entry) of the first image in a docker-save tar."""
-    with tarfile.open(image_tar) as tar:
-        manifest = json.load(tar.extractfile("manifest.json"))[0]
-        config = json.load(tar.extractfile(manifest["Config"]))
-        layers = [tar.extractfile(name).read() for name in manifest["Layers"]]
-    return config, layers, manifest
-
-
-def plain(data):
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-
-
 def cmd_pack(args):
     owners = {}
     for path, ids in parse_pairs(args.owner).items():
@@ -121,7 +95,7 @@ def cmd_pack(args):
         "os": "linux",
         "created": CREATED,
         "config": {
-            "Env": merge_env([], parse_pairs(args.env)),
+            "Env": [f"{k}={v}" for k, v in parse_pairs(args.env).items()],
             "User": args.user or "",
             "WorkingDir": args.workdir or "",
             "Labels": parse_pairs(args.label),
@@ -130,19 +104,6 @@ def cmd_pack(args):
         "history": [{"created": CREATED, "created_by": args.created_by}],
     }
     write_image_tar(args.out_tar, config, [(diff_id, layer)], args.tag)
-
-
-def cmd_append_layer(args):
-    config, layers, manifest = read_image_tar(args.image_tar)
-    plain_layers = [plain(data) for data in layers]
-    new_layer = layer_from_dir(args.dir, {})
-    diff_id = "sha256:" + hashlib.sha256(new_layer).hexdigest()
-    config["rootfs"]["diff_ids"].append(diff_id)
-    config.setdefault("history", []).append({"created": CREATED, "created_by": args.created_by})
-    config["config"]["Env"] = merge_env(config["config"].get("Env"), parse_pairs(args.env))
-    all_layers = list(zip(config["rootfs"]["diff_ids"], plain_layers + [new_layer]))
-    tags = manifest.get("RepoTags") or [None]
-    write_image_tar(args.out_tar, config, all_layers, tags[0])
 
 
 def apply_layer(fileobj):
@@ -273,14 +234,6 @@ def main():
     pack.add_argument("--created-by", default="imagetar pack")
     pack.set_defaults(run=cmd_pack)
 
-    append = sub.add_parser("append-layer")
-    append.add_argument("image_tar")
-    append.add_argument("dir")
-    append.add_argument("out_tar")
-    append.add_argument("--env", action="append")
-    append.add_argument("--created-by", default="imagetar append-layer")
-    append.set_defaults(run=cmd_append_layer)
-
     unpack = sub.add_parser("unpack")
     unpack.add_argument("image_tar")
     unpack.add_argument("rootfs")
@@ -291,12 +244,13 @@ def main():
     run.add_argument("rootfs")
     run.add_argument("config")
     run.add_argument("--env", action="append")
-    run.add_argument("args", nargs=argparse.REMAINDER)
     run.set_defaults(run=cmd_exec)
 
-    args = parser.parse_args()
-    if getattr(args, "args", None) and args.args[0] == "--":
-        args.args = args.args[1:]
+    # Everything after the first "--" is the container's ARGS, never options of this tool.
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:split])
+    args.args = argv[split + 1:]
     args.run(args)
 
 
