@@ -31,7 +31,9 @@ if [[ ! -x $java25/bin/jlink ]]; then
   echo "build-base: no jlink in $java25; set JAVA25 to a JDK 25 home" >&2
   exit 2
 fi
-if ! "$java25/bin/java" -version 2>&1 | grep -q 'version "25'; then
+# Captured first: with pipefail, grep -q closing the pipe early could fail the check.
+java_banner=$("$java25/bin/java" -version 2>&1)
+if [[ $java_banner != *'version "25'* ]]; then
   echo "build-base: $java25 is not a JDK 25" >&2
   exit 2
 fi
@@ -74,7 +76,7 @@ for library in "${libraries[@]}"; do
   copy_host_file "$library"
 done
 # glibc loads libgcc_s with dlopen (thread cancellation and unwinding); ldd cannot see it.
-libgcc=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF; exit }')
+libgcc=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ && !seen { print $NF; seen = 1 }')
 copy_host_file "$libgcc"
 # A C.UTF-8 locale, so that the JVM's file-name encoding (sun.jnu.encoding) is UTF-8.
 mkdir -p "$rootfs/usr/lib/locale"

@@ -68,9 +68,10 @@ rootfs=$work/rootfs
 cleanup() {
   if [[ ${KEEP_ROOTFS:-0} == 1 ]]; then
     echo "smoke-run: rootfs kept at $rootfs (config: $work/config.json)" >&2
-  elif findmnt -rn -o TARGET | grep -q "^$work/"; then
+  elif [[ $'\n'$(findmnt -rn -o TARGET)$'\n' == *$'\n'"$work/"* ]]; then
     # The mounts live in the namespace that just ended; one still here is a bug, and
-    # deleting through a bind mount would delete the host's files.
+    # deleting through a bind mount would delete the host's files. (No grep -q pipe here:
+    # under pipefail an early-closed pipe would read as "nothing mounted".)
     echo "smoke-run: something is still mounted under $work; not deleting it" >&2
   else
     rm -rf "$work"
