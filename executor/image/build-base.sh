@@ -77,6 +77,10 @@ for library in "${libraries[@]}"; do
 done
 # glibc loads libgcc_s with dlopen (thread cancellation and unwinding); ldd cannot see it.
 libgcc=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ && !seen { print $NF; seen = 1 }')
+if [[ -z $libgcc ]]; then
+  echo "build-base: ldconfig knows no x86-64 libgcc_s.so.1 (package libgcc-s1)" >&2
+  exit 2
+fi
 copy_host_file "$libgcc"
 # A C.UTF-8 locale, so that the JVM's file-name encoding (sun.jnu.encoding) is UTF-8.
 mkdir -p "$rootfs/usr/lib/locale"
