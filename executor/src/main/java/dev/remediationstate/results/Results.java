@@ -1,5 +1,6 @@
 package dev.remediationstate.results;
 
+import dev.remediationstate.state.WireValue;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,12 +30,13 @@ public final class Results {
     return new Results(new LinkedHashMap<>());
   }
 
+  /** Adds a result; enums are written in their wire spelling ({@code in-progress}). */
   public Results with(String name, Object value) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("result name " + name + " is not a Tekton result name");
     }
     Map<String, String> next = new LinkedHashMap<>(values);
-    next.put(name, String.valueOf(value));
+    next.put(name, value instanceof WireValue wire ? wire.value() : String.valueOf(value));
     return new Results(next);
   }
 

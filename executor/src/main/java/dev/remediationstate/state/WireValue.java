@@ -2,16 +2,22 @@ package dev.remediationstate.state;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * An enum whose stored and command-line spelling is a lowercase, hyphenated word. Jackson reads
- * and writes the {@link #value()}; {@link #parse} is the only lookup.
+ * An enum whose stored and command-line spelling is its constant name in lowercase with '-' for
+ * '_' ({@code MISSING_FEATURE} is {@code missing-feature}). Jackson reads and writes the {@link
+ * #value()}; {@link #parse} is the only lookup.
  */
 public interface WireValue {
+  String name();
+
   @JsonValue
-  String value();
+  default String value() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
 
   static <E extends Enum<E> & WireValue> Optional<E> parse(Class<E> type, String value) {
     return Arrays.stream(type.getEnumConstants()).filter(e -> e.value().equals(value)).findFirst();
