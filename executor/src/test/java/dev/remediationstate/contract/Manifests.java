@@ -38,6 +38,7 @@ final class Manifests {
           "tekton.dev/v1/Task", io.fabric8.tekton.v1.Task.class,
           "tekton.dev/v1/Pipeline", io.fabric8.tekton.v1.Pipeline.class,
           "tekton.dev/v1/PipelineRun", io.fabric8.tekton.v1.PipelineRun.class,
+          "tekton.dev/v1/TaskRun", io.fabric8.tekton.v1.TaskRun.class,
           "tekton.dev/v1beta1/StepAction", io.fabric8.tekton.v1beta1.StepAction.class,
           "v1/ServiceAccount", ServiceAccount.class,
           "rbac.authorization.k8s.io/v1/Role", Role.class,

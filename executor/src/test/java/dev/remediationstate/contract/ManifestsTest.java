@@ -86,7 +86,7 @@ class ManifestsTest {
     String image = kustomization.get("images").get(0).get("name").asText();
     for (Path file : Manifests.yamlFiles("tasks")) {
       String text = Manifests.tree(file).toString();
-      if (text.contains("\"image\"")) {
+      if (!file.toString().contains("/samples/") && text.contains("\"image\"")) {
         assertTrue(text.contains("\"" + image + ":"), file + " uses an image other than " + image);
       }
     }
