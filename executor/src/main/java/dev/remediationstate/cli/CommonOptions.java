@@ -36,7 +36,8 @@ public final class CommonOptions {
       names = "--results-dir",
       defaultValue = "${env:RS_RESULTS_DIR}",
       description =
-          "Directory for one file per result. Default: /tekton/results when it exists."
+          "Directory for one file per result, normalized first (so a StepAction can name it as"
+              + " $(step.results.<name>.path)/..). Default: /tekton/results when it exists."
               + " Env: RS_RESULTS_DIR.")
   Path resultsDir;
 
@@ -122,7 +123,8 @@ public final class CommonOptions {
     if (resultsLimit < 64 || resultsLimit > 1_048_576) {
       throw new InvalidInputException("results-limit", resultsLimit + " is outside 64..1048576");
     }
-    Optional<Path> dir = Optional.ofNullable(resultsDir).or(wiring::defaultResultsDir);
+    Optional<Path> dir =
+        Optional.ofNullable(resultsDir).map(Path::normalize).or(wiring::defaultResultsDir);
     dir.ifPresent(
         d -> {
           if (Files.exists(d) && (!Files.isDirectory(d) || !Files.isWritable(d))) {

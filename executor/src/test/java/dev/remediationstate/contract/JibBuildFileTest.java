@@ -1,0 +1,135 @@
+package dev.remediationstate.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+/** jib.yaml (Jib CLI) describes the same image as the jib-maven-plugin configuration. */
+class JibBuildFileTest {
+  private static final Pattern PROPERTY = Pattern.compile("\\$\\{([A-Za-z0-9.]+)}");
+  private static Element jib;
+  private static Map<String, String> properties;
+  private static JsonNode buildFile;
+
+  @BeforeAll
+  static void read() throws Exception {
+    Path root = Manifests.root();
+    Document parent = parse(root.resolve("pom.xml"));
+    Document executor = parse(root.resolve("executor/pom.xml"));
+    properties = new LinkedHashMap<>();
+    properties.put("project.version", text(parent.getDocumentElement(), "version"));
+    properties.put("project.parent.description", text(parent.getDocumentElement(), "description"));
+    Element props = child(executor.getDocumentElement(), "properties");
+    for (Element p : children(props)) {
+      properties.put(p.getTagName(), p.getTextContent().trim());
+    }
+    jib = null;
+    NodeList plugins = executor.getElementsByTagName("plugin");
+    for (int i = 0; i < plugins.getLength(); i++) {
+      Element plugin = (Element) plugins.item(i);
+      if (text(plugin, "artifactId").equals("jib-maven-plugin")) {
+        jib = child(plugin, "configuration");
+      }
+    }
+    buildFile = Manifests.tree(root.resolve("jib.yaml"));
+  }
+
+  @Test
+  void sameBaseImagePinnedByDigest() {
+    String base = resolve(text(child(jib, "from"), "image"));
+    assertEquals(base, buildFile.at("/from/image").asText());
+    assertEquals(true, base.startsWith("eclipse-temurin:25-jre@sha256:"), base);
+  }
+
+  @Test
+  void sameUserAndWorkingDirectory() {
+    Element container = child(jib, "container");
+    assertEquals(resolve(text(container, "user")), buildFile.get("user").asText());
+    assertEquals("65532", buildFile.get("user").asText());
+    assertEquals(resolve(text(container, "workingDirectory")), buildFile.get("workingDirectory").asText());
+  }
+
+  @Test
+  void sameEntrypointWithJvmFlagsAndMainClass() {
+    List<String> pom = new ArrayList<>();
+    for (Element arg : children(child(child(jib, "container"), "entrypoint"))) {
+      pom.add(resolve(arg.getTextContent().trim()));
+    }
+    List<String> cli = new ArrayList<>();
+    buildFile.get("entrypoint").forEach(a -> cli.add(a.asText()));
+    assertEquals(pom, cli);
+    assertEquals("dev.remediationstate.cli.Main", pom.get(pom.size() - 1));
+    assertEquals("java", pom.get(0));
+  }
+
+  @Test
+  void sameReproducibleCreationTimeAndLabels() {
+    Element container = child(jib, "container");
+    assertEquals("EPOCH", text(container, "creationTime"));
+    assertEquals(0, buildFile.get("creationTime").asInt());
+    Map<String, String> pom = new LinkedHashMap<>();
+    for (Element label : children(child(container, "labels"))) {
+      pom.put(label.getTagName(), resolve(label.getTextContent().trim()));
+    }
+    Map<String, String> cli = new LinkedHashMap<>();
+    buildFile.get("labels").fields().forEachRemaining(e -> cli.put(e.getKey(), e.getValue().asText()));
+    // The Jib CLI takes the version as a template parameter: -p version=...
+    assertEquals("${version}", cli.put("org.opencontainers.image.version", pom.get("org.opencontainers.image.version")));
+    assertEquals(pom, cli);
+  }
+
+  private static String resolve(String value) {
+    Matcher m = PROPERTY.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String v = properties.get(m.group(1));
+      if (v == null) {
+        throw new AssertionError("unknown property " + m.group(1));
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(resolve(v)));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static Document parse(Path pom) throws Exception {
+    return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
+  }
+
+  private static Element child(Element parent, String name) {
+    for (Element e : children(parent)) {
+      if (e.getTagName().equals(name)) {
+        return e;
+      }
+    }
+    throw new AssertionError("<" + parent.getTagName() + "> has no <" + name + ">");
+  }
+
+  private static List<Element> children(Element parent) {
+    List<Element> out = new ArrayList<>();
+    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static String text(Element parent, String name) {
+    return child(parent, name).getTextContent().trim();
+  }
+}
