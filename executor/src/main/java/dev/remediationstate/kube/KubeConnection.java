@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,13 @@ import java.util.Optional;
  *
  * <p>In a pod (the service-account token is mounted, {@code KUBERNETES_SERVICE_HOST} is set and no
  * {@code KUBECONFIG} is given) the configuration is built directly from the token, CA and env,
- * without reading any kubeconfig. Elsewhere the kubeconfig is read as kubectl reads it.
+ * without reading any kubeconfig: parsing one costs hundreds of classes at start-up. Elsewhere the
+ * kubeconfig is read as kubectl reads it.
+ *
+ * <p>For benchmarks and tests the in-pod path can be taken outside a pod: {@code RS_API_URL} names
+ * the API server (instead of {@code https://KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT}) and
+ * {@code RS_SERVICEACCOUNT_DIR} the directory holding {@code token}, {@code ca.crt} and {@code
+ * namespace} (instead of the constructor's).
  *
  * <p>The namespace is the {@code --namespace} flag, else the pod's service-account namespace, else
  * the kubeconfig context's namespace, else {@code default}.
@@ -31,7 +36,8 @@ public final class KubeConnection {
 
   public KubeConnection(Map<String, String> env, Path serviceAccountDir) {
     this.env = env;
-    this.serviceAccountDir = serviceAccountDir;
+    this.serviceAccountDir =
+        nonBlank(env.get("RS_SERVICEACCOUNT_DIR")).map(Path::of).orElse(serviceAccountDir);
   }
 
   /** A connected client and the namespace it works in. */
@@ -51,33 +57,36 @@ public final class KubeConnection {
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(config)
-            .withHttpClientFactory(new JdkHttpClientFactory())
+            .withHttpClientFactory(new ShutdownJdkHttpClientFactory())
             .build();
     return new Connected(client, namespace);
   }
 
   boolean inPod() {
     return env.get("KUBECONFIG") == null
-        && env.get("KUBERNETES_SERVICE_HOST") != null
+        && (env.get("KUBERNETES_SERVICE_HOST") != null || env.get("RS_API_URL") != null)
         && Files.isReadable(serviceAccountDir.resolve("token"));
   }
 
   private Config podConfig() {
-    String host = env.get("KUBERNETES_SERVICE_HOST");
-    String port = env.getOrDefault("KUBERNETES_SERVICE_PORT", "443");
-    String hostPart = host.contains(":") ? "[" + host + "]" : host;
     String token =
         readFile(serviceAccountDir.resolve("token"))
             .orElseThrow(() -> new IllegalStateException("service-account token is unreadable"));
     ConfigBuilder builder =
         new ConfigBuilder(Config.empty())
-            .withMasterUrl("https://" + hostPart + ":" + port)
+            .withMasterUrl(nonBlank(env.get("RS_API_URL")).orElseGet(this::serviceUrl))
             .withAutoOAuthToken(token);
     Path ca = serviceAccountDir.resolve("ca.crt");
     if (Files.isReadable(ca)) {
       builder.withCaCertFile(ca.toString());
     }
     return builder.build();
+  }
+
+  private String serviceUrl() {
+    String host = env.get("KUBERNETES_SERVICE_HOST");
+    String port = env.getOrDefault("KUBERNETES_SERVICE_PORT", "443");
+    return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static Optional<String> readFile(Path path) {
