@@ -36,9 +36,9 @@ record GcMark(Instant markedAt, Instant deleteAfter) {
 
   /** Whether any part of a mark is on the object. */
   static boolean present(StateObject object) {
-    return object.labels().containsKey(LABEL_GC_MARKED)
-        || object.annotations().containsKey(ANNOTATION_GC_MARKED_AT)
-        || object.annotations().containsKey(ANNOTATION_GC_DELETE_AFTER);
+    return object.labels().get(LABEL_GC_MARKED) != null
+        || object.annotations().get(ANNOTATION_GC_MARKED_AT) != null
+        || object.annotations().get(ANNOTATION_GC_DELETE_AFTER) != null;
   }
 
   /** The metadata patch that marks an object now, to delete after {@code grace}. */

@@ -64,7 +64,7 @@ public final class Sweep {
     String skipThrough = null;
     int restarts = 0;
     try {
-      do {
+      while (true) {
         ConfigMapPages.Page page;
         try {
           page = edges.pages().list(selector, policy.pageSize(), token);
@@ -93,7 +93,10 @@ public final class Sweep {
           }
         }
         token = page.continueToken();
-      } while (token != null);
+        if (token == null) {
+          break;
+        }
+      }
     } catch (RuntimeException listFailure) {
       LOG.error("gc stopped: the list failed after {}", tally);
       throw listFailure;

@@ -30,7 +30,8 @@ import java.util.Map;
 /**
  * gc's edges on the Kubernetes API: a paged list ({@code limit} + {@code continue}; 410 becomes
  * {@link ListExpiredException}), a JSON merge patch of labels and annotations carrying {@code
- * metadata.resourceVersion} (a precondition: 409 when the object changed), and a DELETE whose
+ * metadata.resourceVersion} (a precondition: 409 when the object changed; fabric8 GETs the object
+ * first, and a 404 there means it is gone: also a conflict), and a DELETE whose
  * {@code DeleteOptions.preconditions} carry both uid and resourceVersion. fabric8's {@code
  * lockResourceVersion(..).delete()} sends only the resourceVersion, so the delete is a raw request
  * with the full options.
@@ -100,7 +101,7 @@ public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, Co
           .withName(name)
           .patch(PatchContext.of(PatchType.JSON_MERGE), body);
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
+      if (e.getCode() == 409 || e.getCode() == 404) {
         throw new ConflictException("configmaps/" + name + " changed since it was listed", e);
       }
       throw ApiFailures.of(e, "patch", "configmaps/" + name, namespace, true);
