@@ -27,11 +27,16 @@ record GcMark(Instant markedAt, Instant deleteAfter) {
     try {
       return Optional.of(
           new GcMark(
-              Instant.parse(object.annotations().getOrDefault(ANNOTATION_GC_MARKED_AT, "")),
-              Instant.parse(object.annotations().getOrDefault(ANNOTATION_GC_DELETE_AFTER, ""))));
+              Instant.parse(annotation(object, ANNOTATION_GC_MARKED_AT)),
+              Instant.parse(annotation(object, ANNOTATION_GC_DELETE_AFTER))));
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  private static String annotation(StateObject object, String key) {
+    String value = object.annotations().get(key);
+    return value == null ? "" : value;
   }
 
   /** Whether any part of a mark is on the object. */

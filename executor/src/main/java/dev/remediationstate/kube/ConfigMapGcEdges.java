@@ -10,6 +10,7 @@ import dev.remediationstate.gc.Listed;
 import dev.remediationstate.gc.MetadataPatch;
 import dev.remediationstate.store.ConflictException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
@@ -30,8 +31,8 @@ import java.util.Map;
 /**
  * gc's edges on the Kubernetes API: a paged list ({@code limit} + {@code continue}; 410 becomes
  * {@link ListExpiredException}), a JSON merge patch of labels and annotations carrying {@code
- * metadata.resourceVersion} (a precondition: 409 when the object changed; fabric8 GETs the object
- * first, and a 404 there means it is gone: also a conflict), and a DELETE whose
+ * metadata.resourceVersion} (a precondition: 409 when the object changed, 404 when it is gone:
+ * both are conflicts), and a DELETE whose
  * {@code DeleteOptions.preconditions} carry both uid and resourceVersion. fabric8's {@code
  * lockResourceVersion(..).delete()} sends only the resourceVersion, so the delete is a raw request
  * with the full options.
@@ -98,7 +99,7 @@ public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, Co
       client
           .configMaps()
           .inNamespace(namespace)
-          .withName(name)
+          .resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().build())
           .patch(PatchContext.of(PatchType.JSON_MERGE), body);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 404) {
