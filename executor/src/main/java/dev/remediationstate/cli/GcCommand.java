@@ -1,28 +1,11 @@
 package dev.remediationstate.cli;
 
-import dev.remediationstate.failure.ExitCode;
-import dev.remediationstate.gc.GcEdges;
-import dev.remediationstate.gc.GcMetrics;
-import dev.remediationstate.gc.GcPolicy;
-import dev.remediationstate.gc.Sweep;
-import dev.remediationstate.gc.SweepObserver;
-import dev.remediationstate.gc.Tally;
-import dev.remediationstate.log.LogLevels;
-import dev.remediationstate.results.ResultFiles;
-import dev.remediationstate.results.StdoutJson;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-import org.slf4j.event.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,8 +22,6 @@ import picocli.CommandLine.Spec;
             + " Safe to run concurrently with loops and with itself.",
     mixinStandardHelpOptions = true)
 final class GcCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(GcCommand.class);
-
   @Option(
       names = {"-n", "--namespace"},
       defaultValue = "${env:RS_NAMESPACE}",
@@ -143,69 +124,16 @@ final class GcCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (verbose) {
-      LogLevels.set(Level.DEBUG);
-    }
-    MDC.put("action", "gc");
-    GcPolicy policy = new GcPolicy(ttl, grace, dryRun, deleteUnreadable, pageSize, progressEvery);
-    if (pushgatewayUrl != null) {
-      GcMetrics.address(pushgatewayUrl);
-    }
-    Optional<ResultFiles> files = CommonOptions.resultFiles(resultsDir, resultsLimit, wiring);
-    boolean wantMetrics = metricsFile != null || pushgatewayUrl != null;
-    GcMetrics metrics = wantMetrics ? new GcMetrics() : null;
-    long start = System.nanoTime();
-    GcEdges edges = wiring.gcEdges(namespace);
-    MDC.put("namespace", edges.namespace());
-    Tally tally =
-        new Sweep(
-                edges,
-                policy,
-                wiring.clock(),
-                System::nanoTime,
-                metrics == null ? SweepObserver.NONE : metrics)
-            .run();
-    if (files.isPresent()) {
-      files.get().write(tally.results(dryRun));
-    }
-    new StdoutJson(spec.commandLine().getOut()).write(tally.results(dryRun));
-    boolean delivered =
-        metrics == null
-            || deliver(metrics, tally, Duration.ofNanos(System.nanoTime() - start), edges.namespace());
-    if (tally.failed() > 0) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "gc: " + tally.failed() + " of " + tally.scanned() + " objects failed: "
-                  + String.join(", ", tally.failedNames()) + " (see the log lines; safe to re-run)");
-      spec.commandLine().getErr().flush();
-    }
-    return tally.failed() > 0 || !delivered ? ExitCode.PARTIAL_FAILURE.code() : ExitCode.OK.code();
+    // The run lives in its own class so that loading this command (every action builds the
+    // command line) never loads gc's or the Prometheus client's classes.
+    return new GcRun(this, wiring).call();
   }
 
-  /** Writes and pushes the metrics; false (after one log line) when either failed. */
-  private boolean deliver(GcMetrics metrics, Tally tally, Duration took, String namespace) {
-    metrics.finish(tally, took, wiring.clock().instant(), dryRun);
-    boolean ok = true;
-    if (metricsFile != null) {
-      try {
-        Path temp = Files.createTempFile(
-            metricsFile.toAbsolutePath().getParent(), ".metrics.", ".tmp");
-        Files.writeString(temp, metrics.text(), StandardCharsets.UTF_8);
-        Files.move(temp, metricsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        LOG.error("metrics-file: could not write {}: {}", metricsFile, e.toString());
-        ok = false;
-      }
-    }
-    if (pushgatewayUrl != null) {
-      try {
-        metrics.push(pushgatewayUrl, pushgatewayJob, namespace);
-      } catch (IOException | RuntimeException e) {
-        LOG.error("pushgateway-url: could not push to {}: {}", pushgatewayUrl, e.toString());
-        ok = false;
-      }
-    }
-    return ok;
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
   }
 }

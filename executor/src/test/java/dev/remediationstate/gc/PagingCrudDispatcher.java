@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -19,8 +20,9 @@ import java.util.regex.Pattern;
 /**
  * The CRUD mock API, but lists honour {@code limit} and {@code continue} as a real API server
  * does: items in name order, at most {@code limit} per page, the continue token being the last
- * name returned. Like a real API server, the pages after the first come from the snapshot taken
- * for the first (the mock would otherwise re-read and re-serialize every object for every page).
+ * name returned. As on a real API server, the pages after the first come from the snapshot the
+ * first page was served from; a first page takes a new snapshot only after a write or for another
+ * query (the mock would otherwise re-read every object for every page).
  * Used by the scale test and the benchmark, where paging is what is measured.
  */
 public final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
@@ -30,6 +32,32 @@ public final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
 
   private ObjectNode snapshot;
   private List<JsonNode> snapshotItems;
+  private String snapshotQuery;
+  private boolean dirty;
+
+  @Override
+  public synchronized MockResponse handleCreate(RecordedRequest request) {
+    dirty = true;
+    return super.handleCreate(request);
+  }
+
+  @Override
+  public synchronized MockResponse handleUpdate(RecordedRequest request) {
+    dirty = true;
+    return super.handleUpdate(request);
+  }
+
+  @Override
+  public synchronized MockResponse handlePatch(RecordedRequest request) {
+    dirty = true;
+    return super.handlePatch(request);
+  }
+
+  @Override
+  public synchronized MockResponse handleDelete(String path) {
+    dirty = true;
+    return super.handleDelete(path);
+  }
 
   @Override
   public synchronized MockResponse handleGet(String path) {
@@ -40,7 +68,10 @@ public final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
     Matcher token = CONTINUE.matcher(path);
     String after = token.find() ? URLDecoder.decode(token.group(1), StandardCharsets.UTF_8) : "";
     try {
-      if (after.isEmpty() || snapshot == null) {
+      String query = CONTINUE.matcher(LIMIT.matcher(path).replaceAll("")).replaceAll("");
+      if (snapshot == null || (after.isEmpty() && (dirty || !query.equals(snapshotQuery)))) {
+        dirty = false;
+        snapshotQuery = query;
         MockResponse full = super.handleGet(path);
         if (full.code() != 200) {
           return full;
