@@ -120,6 +120,11 @@ public final class CommonOptions {
 
   /** The results directory, checked to be usable before anything is written to the API. */
   Optional<ResultFiles> resultFiles(Wiring wiring) {
+    return resultFiles(resultsDir, resultsLimit, wiring);
+  }
+
+  /** The results directory given (or the wiring's default), checked to be usable. */
+  static Optional<ResultFiles> resultFiles(Path resultsDir, int resultsLimit, Wiring wiring) {
     if (resultsLimit < 64 || resultsLimit > 1_048_576) {
       throw new InvalidInputException("results-limit", resultsLimit + " is outside 64..1048576");
     }

@@ -1,5 +1,7 @@
 package dev.remediationstate.cli;
 
+import dev.remediationstate.gc.GcEdges;
+import dev.remediationstate.kube.ConfigMapGcEdges;
 import dev.remediationstate.kube.ConfigMapStateStore;
 import dev.remediationstate.kube.KubeConnection;
 import dev.remediationstate.store.Sleeper;
@@ -22,6 +24,14 @@ final class ProductionWiring implements Wiring {
         new KubeConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT).connect(namespaceFlag);
     client = connected.client();
     return new ConfigMapStateStore(connected.client(), connected.namespace());
+  }
+
+  @Override
+  public GcEdges gcEdges(String namespaceFlag) {
+    KubeConnection.Connected connected =
+        new KubeConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT).connect(namespaceFlag);
+    client = connected.client();
+    return ConfigMapGcEdges.edges(connected.client(), connected.namespace());
   }
 
   @Override

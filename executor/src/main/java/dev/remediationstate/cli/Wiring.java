@@ -1,5 +1,6 @@
 package dev.remediationstate.cli;
 
+import dev.remediationstate.gc.GcEdges;
 import dev.remediationstate.store.Sleeper;
 import dev.remediationstate.store.StateStore;
 import java.io.InputStream;
@@ -14,6 +15,14 @@ import java.util.Optional;
 public interface Wiring extends AutoCloseable {
   /** Opens the store in the namespace given by the flag (null: resolve it). */
   StateStore store(String namespaceFlag);
+
+  /**
+   * Opens gc's edges (list, conditional patch and delete, and the store) in the namespace given by
+   * the flag. Only the gc command calls it; wirings for the other actions need not provide it.
+   */
+  default GcEdges gcEdges(String namespaceFlag) {
+    throw new UnsupportedOperationException("this wiring does not provide gc's edges");
+  }
 
   Clock clock();
 

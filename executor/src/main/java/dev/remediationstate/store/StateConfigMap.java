@@ -23,7 +23,10 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Encoding keeps every label, annotation, {@code data} and {@code binaryData} key it does not
- * own, so keys added by people, other tools or newer executors survive a rewrite.
+ * own, so keys added by people, other tools or newer executors survive a rewrite. The one
+ * exception is the gc mark ({@value #LABEL_GC_MARKED}, {@value #ANNOTATION_GC_MARKED_AT}, {@value
+ * #ANNOTATION_GC_DELETE_AFTER}): every write of a state drops it, so any action on a state marked
+ * for deletion cancels the deletion.
  */
 public final class StateConfigMap {
   public static final String LABEL_NAME = "app.kubernetes.io/name";
@@ -32,6 +35,10 @@ public final class StateConfigMap {
   public static final String LABEL_STATUS = "remediation-state.dev/status";
   public static final String ANNOTATION_SCHEMA = "remediation-state.dev/schema-version";
   public static final String APP = "remediation-state";
+  /** Set by gc on an expired state it will delete after the grace period. */
+  public static final String LABEL_GC_MARKED = "remediation-state.dev/gc-marked";
+  public static final String ANNOTATION_GC_MARKED_AT = "remediation-state.dev/gc-marked-at";
+  public static final String ANNOTATION_GC_DELETE_AFTER = "remediation-state.dev/gc-delete-after";
 
   public static final String KEY_STATE = "state.json";
   public static final String KEY_ITERATION = "iteration";
@@ -97,6 +104,9 @@ public final class StateConfigMap {
           data.putAll(p.data());
           binaryData.putAll(p.binaryData());
         });
+    labels.remove(LABEL_GC_MARKED);
+    annotations.remove(ANNOTATION_GC_MARKED_AT);
+    annotations.remove(ANNOTATION_GC_DELETE_AFTER);
     labels.put(LABEL_NAME, APP);
     labels.put(LABEL_MANAGED_BY, APP);
     labels.put(LABEL_TASK_ID, state.taskId());

@@ -1,0 +1,119 @@
+package dev.remediationstate.gc;
+
+import dev.remediationstate.state.RemediationState;
+import dev.remediationstate.state.Status;
+import dev.remediationstate.store.StateConfigMap;
+import dev.remediationstate.store.StateObject;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+/**
+ * The benchmark's API server (executor/bench/gc-bench.sh): the CRUD mock with real paging on
+ * loopback, seeded with {@code count} state ConfigMaps of about 2 KB, {@code expiredPercent} of
+ * them last updated 30 days ago, the rest now. Writes a kubeconfig, prints "ready", serves until
+ * killed. Test scope: never in the image.
+ *
+ * <p>Usage: {@code GcBenchServer <kubeconfig-out> <count> <expiredPercent>}
+ */
+public final class GcBenchServer {
+  private GcBenchServer() {}
+
+  public static void main(String[] args) throws Exception {
+    Path kubeconfig = Path.of(args[0]);
+    int count = Integer.parseInt(args[1]);
+    int expiredPercent = Integer.parseInt(args[2]);
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new PagingCrudDispatcher(), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+    KubernetesClient client = server.createClient();
+    Instant now = Instant.now();
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (int i = 0; i < 12; i++) {
+      metadata.put("key-" + i, "a value of a realistic length for pipeline metadata " + i);
+    }
+    long start = System.nanoTime();
+    new ForkJoinPool(8)
+        .submit(
+            () ->
+                IntStream.range(0, count)
+                    .parallel()
+                    .forEach(
+                        i -> {
+                          boolean expired = i % 100 < expiredPercent;
+                          Instant at = expired ? now.minus(Duration.ofDays(30)) : now;
+                          RemediationState s =
+                              RemediationState.initial(
+                                      String.format("bench-%06d", i), 10, metadata, at)
+                                  .startIteration("req-" + i, at)
+                                  .withStatus(Status.COMPLETED, "approved", at);
+                          StateObject o = StateConfigMap.encode(s, Optional.empty());
+                          client
+                              .configMaps()
+                              .inNamespace("default")
+                              .resource(
+                                  new ConfigMapBuilder()
+                                      .withNewMetadata()
+                                      .withName(o.name())
+                                      .withLabels(o.labels())
+                                      .withAnnotations(o.annotations())
+                                      .endMetadata()
+                                      .withData(o.data())
+                                      .build())
+                              .create();
+                        }))
+        .get();
+    System.err.printf(
+        "seeded %d state ConfigMaps in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+    // Take the list snapshot now, as a real API server's watch cache has it ready.
+    client
+        .configMaps()
+        .inNamespace("default")
+        .list(
+            new ListOptionsBuilder()
+                .withLabelSelector(StateConfigMap.selector())
+                .withLimit(100L)
+                .build());
+    String url = "http://" + server.getHostName() + ":" + server.getPort();
+    Files.writeString(kubeconfig, kubeconfig(url), StandardCharsets.UTF_8);
+    System.out.println("ready " + url);
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  private static String kubeconfig(String url) {
+    return String.join(
+        "\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: bench",
+        "  cluster:",
+        "    server: " + url,
+        "contexts:",
+        "- name: bench",
+        "  context: {cluster: bench, user: bench, namespace: default}",
+        "current-context: bench",
+        "users:",
+        "- name: bench",
+        "  user: {token: bench}",
+        "");
+  }
+}
