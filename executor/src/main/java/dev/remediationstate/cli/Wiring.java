@@ -18,11 +18,9 @@ public interface Wiring extends AutoCloseable {
 
   /**
    * Opens gc's edges (list, conditional patch and delete, and the store) in the namespace given by
-   * the flag. Only the gc command calls it; wirings for the other actions need not provide it.
+   * the flag. Only the gc command calls it.
    */
-  default GcEdges gcEdges(String namespaceFlag) {
-    throw new UnsupportedOperationException("this wiring does not provide gc's edges");
-  }
+  GcEdges gcEdges(String namespaceFlag);
 
   Clock clock();
 

@@ -34,6 +34,11 @@ public final class FakeWiring implements Wiring {
   }
 
   @Override
+  public dev.remediationstate.gc.GcEdges gcEdges(String namespaceFlag) {
+    throw new AssertionError("this test does not exercise gc");
+  }
+
+  @Override
   public Clock clock() {
     return Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
   }

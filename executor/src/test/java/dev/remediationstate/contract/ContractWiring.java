@@ -27,6 +27,11 @@ final class ContractWiring implements Wiring {
   }
 
   @Override
+  public dev.remediationstate.gc.GcEdges gcEdges(String namespaceFlag) {
+    throw new AssertionError("this test does not exercise gc");
+  }
+
+  @Override
   public Clock clock() {
     return Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
   }
