@@ -33,14 +33,21 @@ final class Corpus {
       state = state.startIteration("run-" + i, now);
     }
     for (int i = 0; i < count; i++) {
-      String finding = findings.get(i % findings.size());
-      if (i >= findings.size()) {
-        finding = finding.replace("\"sourceRef\":\"", "\"sourceRef\":\"again-" + i + "-");
-      }
-      state = new RecordFeedbackAction(FeedbackInput.parse(finding), "qa")
-          .apply(java.util.Optional.of(state), now).next().orElseThrow();
+      state = append(state, findings, i);
     }
     return state;
+  }
+
+  /** The state with corpus finding {@code i} (cycling, with a fresh source ref) recorded. */
+  static RemediationState append(RemediationState state, List<String> findings, int i) {
+    String finding = findings.get(i % findings.size());
+    if (i >= findings.size()) {
+      finding = finding.replace("\"sourceRef\":\"", "\"sourceRef\":\"again-" + i + "-");
+    }
+    return new RecordFeedbackAction(FeedbackInput.parse(finding), "qa")
+        .apply(java.util.Optional.of(state), Instant.parse("2025-01-01T00:00:00Z"))
+        .next()
+        .orElseThrow();
   }
 
   /** The stored JSON of the whole feedback history of 500 findings: what the codec compresses. */

@@ -88,4 +88,16 @@ class RedactorTest {
         redacted.text());
     assertEquals(3, redacted.count());
   }
+
+  @org.junit.jupiter.api.Test
+  void initRedactsMetadataValues() {
+    dev.remediationstate.action.Outcome outcome =
+        new dev.remediationstate.action.InitAction(
+                new dev.remediationstate.state.TaskId("t"), 3,
+                java.util.Map.of("repo", "https://bot:hunter22@git.example.com/r.git"))
+            .apply(java.util.Optional.empty(), java.time.Instant.EPOCH);
+    assertEquals(
+        "https://bot:[REDACTED:url-password]@git.example.com/r.git",
+        outcome.next().orElseThrow().metadata().get("repo"));
+  }
 }
