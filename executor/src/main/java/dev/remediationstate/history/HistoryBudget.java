@@ -118,6 +118,7 @@ public final class HistoryBudget {
     pages.forEach(p -> index.add(p.ref()));
     RemediationState fitted =
         appended.withFeedbackHistory(live.subList(archived, live.size()), index);
+    sizes.lastCompressed().ifPresent(bytes -> FeedbackCodec.remember(fitted.feedback(), bytes));
     return new Fitted(fitted, pages, truncated, archived);
   }
 
@@ -140,6 +141,7 @@ public final class HistoryBudget {
     private int removed;
     private long raw;
     private long compressed = -1;
+    private byte[] compressedBytes;
 
     Sizes(List<FeedbackEntry> live, long compressedLimit) {
       this.compressedLimit = compressedLimit;
@@ -207,9 +209,15 @@ public final class HistoryBudget {
           joined.write(e, 1, e.length - 2);
         }
         joined.write(']');
-        compressed = FeedbackCodec.compress(joined.toByteArray()).length;
+        compressedBytes = FeedbackCodec.compress(joined.toByteArray());
+        compressed = compressedBytes.length;
       }
       return compressed;
+    }
+
+    /** The compressed history as last measured, if it is still the current one. */
+    java.util.Optional<byte[]> lastCompressed() {
+      return compressed < 0 ? java.util.Optional.empty() : java.util.Optional.of(compressedBytes);
     }
   }
 }

@@ -11,12 +11,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.Deflater;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * How feedback is stored: a JSON array of entries, gzip-compressed (JDK deflate, level 9), in a
+ * How feedback is stored: a JSON array of entries, gzip-compressed (JDK deflate, default level 6), in a
  * {@code binaryData} key ending in {@value #SUFFIX}. The key's suffix is the codec marker; a
  * reader that meets another suffix refuses the object instead of guessing.
  *
@@ -46,7 +46,7 @@ public final class FeedbackCodec {
 
   public static byte[] compress(byte[] raw) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length / 8 + 64);
-    try (OutputStream out = new LevelNineGzip(bytes)) {
+    try (OutputStream out = new GZIPOutputStream(bytes, 8192)) {
       out.write(raw);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -54,9 +54,27 @@ public final class FeedbackCodec {
     return bytes.toByteArray();
   }
 
+  /** The compressed JSON of {@code entries}. */
   public static byte[] encode(List<FeedbackEntry> entries) {
+    Memo memo = LAST.get();
+    if (memo != null && memo.entries() == entries) {
+      return memo.compressed().clone();
+    }
     return compress(json(entries));
   }
+
+  /**
+   * Remembers that {@code compressed} is the encoding of exactly this list instance, so that the
+   * history budget, which has just compressed the history to measure it, spares {@link #encode}
+   * compressing it again in the same append. Compression is the largest cost of an append.
+   */
+  public static void remember(List<FeedbackEntry> entries, byte[] compressed) {
+    LAST.set(new Memo(entries, compressed.clone()));
+  }
+
+  private record Memo(List<FeedbackEntry> entries, byte[] compressed) {}
+
+  private static final AtomicReference<Memo> LAST = new AtomicReference<>();
 
   /**
    * Reads back what {@link #encode} wrote.
@@ -82,13 +100,6 @@ public final class FeedbackCodec {
       return raw;
     } catch (IOException e) {
       throw new InvalidStateException(where + ": is not valid " + NAME + " data", e);
-    }
-  }
-
-  private static final class LevelNineGzip extends GZIPOutputStream {
-    LevelNineGzip(OutputStream out) throws IOException {
-      super(out, 8192);
-      def.setLevel(Deflater.BEST_COMPRESSION);
     }
   }
 }
