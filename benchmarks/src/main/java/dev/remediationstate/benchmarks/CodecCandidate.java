@@ -10,7 +10,6 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
@@ -29,101 +28,44 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
  * zstd (needs the zstd-jni native library) are left out: see the README.
  */
 public enum CodecCandidate {
-  GZIP_6("gzip (JDK, level 6)") {
-    @Override
-    OutputStream wrap(OutputStream out) throws IOException {
-      return new GZIPOutputStream(out, 8192);
-    }
+  GZIP_6("gzip (JDK, level 6)", out -> new GZIPOutputStream(out, 8192), GZIPInputStream::new),
+  DEFLATE_9(
+      "deflate (JDK, level 9)",
+      out -> new DeflaterOutputStream(out, new Deflater(Deflater.BEST_COMPRESSION), 8192),
+      InflaterInputStream::new),
+  BZIP2("bzip2", BZip2CompressorOutputStream::new, BZip2CompressorInputStream::new),
+  XZ("xz preset 6 (+ org.tukaani:xz)", XZCompressorOutputStream::new, XZCompressorInputStream::new),
+  LZMA("lzma (+ org.tukaani:xz)", LZMACompressorOutputStream::new, LZMACompressorInputStream::new),
+  LZ4_FRAMED(
+      "lz4 framed", FramedLZ4CompressorOutputStream::new, FramedLZ4CompressorInputStream::new),
+  SNAPPY_FRAMED(
+      "snappy framed",
+      FramedSnappyCompressorOutputStream::new,
+      FramedSnappyCompressorInputStream::new);
 
-    @Override
-    InputStream unwrap(InputStream in) throws IOException {
-      return new GZIPInputStream(in, 8192);
-    }
-  },
-  DEFLATE_9("deflate (JDK, level 9)") {
-    @Override
-    OutputStream wrap(OutputStream out) {
-      return new DeflaterOutputStream(out, new Deflater(Deflater.BEST_COMPRESSION), 8192);
-    }
-
-    @Override
-    InputStream unwrap(InputStream in) {
-      return new InflaterInputStream(in, new Inflater(), 8192);
-    }
-  },
-  BZIP2("bzip2 (commons-compress)") {
-    @Override
-    OutputStream wrap(OutputStream out) throws IOException {
-      return new BZip2CompressorOutputStream(out);
-    }
-
-    @Override
-    InputStream unwrap(InputStream in) throws IOException {
-      return new BZip2CompressorInputStream(in);
-    }
-  },
-  XZ("xz preset 6 (commons-compress + org.tukaani:xz)") {
-    @Override
-    OutputStream wrap(OutputStream out) throws IOException {
-      return new XZCompressorOutputStream(out);
-    }
-
-    @Override
-    InputStream unwrap(InputStream in) throws IOException {
-      return new XZCompressorInputStream(in);
-    }
-  },
-  LZMA("lzma (commons-compress + org.tukaani:xz)") {
-    @Override
-    OutputStream wrap(OutputStream out) throws IOException {
-      return new LZMACompressorOutputStream(out);
-    }
-
-    @Override
-    InputStream unwrap(InputStream in) throws IOException {
-      return new LZMACompressorInputStream(in);
-    }
-  },
-  LZ4_FRAMED("lz4 framed (commons-compress)") {
-    @Override
-    OutputStream wrap(OutputStream out) throws IOException {
-      return new FramedLZ4CompressorOutputStream(out);
-    }
-
-    @Override
-    InputStream unwrap(InputStream in) throws IOException {
-      return new FramedLZ4CompressorInputStream(in);
-    }
-  },
-  SNAPPY_FRAMED("snappy framed (commons-compress)") {
-    @Override
-    OutputStream wrap(OutputStream out) throws IOException {
-      return new FramedSnappyCompressorOutputStream(out);
-    }
-
-    @Override
-    InputStream unwrap(InputStream in) throws IOException {
-      return new FramedSnappyCompressorInputStream(in);
-    }
-  };
+  /** Wraps a stream in a compressor or decompressor. */
+  @FunctionalInterface
+  interface Wrapper<S> {
+    S wrap(S stream) throws IOException;
+  }
 
   private final String label;
+  private final Wrapper<OutputStream> compressor;
+  private final Wrapper<InputStream> decompressor;
 
-  CodecCandidate(String label) {
+  CodecCandidate(String label, Wrapper<OutputStream> compressor, Wrapper<InputStream> decompressor) {
     this.label = label;
+    this.compressor = compressor;
+    this.decompressor = decompressor;
   }
 
   public String label() {
     return label;
   }
 
-  abstract OutputStream wrap(OutputStream out) throws IOException;
-
-  abstract InputStream unwrap(InputStream in) throws IOException;
-
   public byte[] compress(byte[] raw) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length / 4 + 64);
-    try (OutputStream out = wrap(bytes)) {
+    try (OutputStream out = compressor.wrap(bytes)) {
       out.write(raw);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -132,7 +74,7 @@ public enum CodecCandidate {
   }
 
   public byte[] decompress(byte[] compressed) {
-    try (InputStream in = unwrap(new ByteArrayInputStream(compressed))) {
+    try (InputStream in = decompressor.wrap(new ByteArrayInputStream(compressed))) {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
