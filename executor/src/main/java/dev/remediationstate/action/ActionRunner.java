@@ -4,10 +4,12 @@ import dev.remediationstate.results.Results;
 import dev.remediationstate.state.AppliedRequest;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.ArchivePageConfigMap;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
 import dev.remediationstate.store.Transaction;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,8 @@ import org.slf4j.MDC;
  * <p>Per attempt: decode and check the stored state (refusing invalid or newer-schema states
  * before the action sees them), replay the recorded results if this request key was already
  * applied, otherwise apply the action and, when it changes the state, record the request key with
- * its results in the same write. A retried request (a step retry, or fabric8 re-sending a PUT
+ * its results in the same write. Archive pages the action cut are written before the state that
+ * refers to them (see {@link Transaction}). A retried request (a step retry, or fabric8 re-sending a PUT
  * whose response was lost) therefore meets its own write and returns the same results.
  */
 public final class ActionRunner {
@@ -60,7 +63,12 @@ public final class ActionRunner {
                           new AppliedRequest(
                               key, action.name(), clock.instant(), outcome.results().asMap()));
               StateObject object = StateConfigMap.encode(next, current);
-              return Transaction.Change.write(object, outcome.results());
+              String base = current.map(StateObject::resourceVersion).orElse(null);
+              List<StateObject> pages =
+                  outcome.archivePages().stream()
+                      .map(page -> ArchivePageConfigMap.encode(taskId, page, base))
+                      .toList();
+              return Transaction.Change.write(object, pages, outcome.results());
             });
     committed
         .stored()

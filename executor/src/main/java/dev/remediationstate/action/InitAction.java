@@ -1,6 +1,7 @@
 package dev.remediationstate.action;
 
 import dev.remediationstate.failure.InvalidInputException;
+import dev.remediationstate.feedback.Redactor;
 import dev.remediationstate.results.Results;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.TaskId;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Creates the state when none is stored. Idempotent: an existing state is left exactly as it is
- * and reported with {@code created=false}.
+ * and reported with {@code created=false}. Secrets in metadata values are redacted like feedback.
  */
 public final class InitAction implements Action {
   public static final int MIN_ITERATIONS = 1;
@@ -29,7 +30,9 @@ public final class InitAction implements Action {
     }
     this.taskId = taskId;
     this.maxIterations = maxIterations;
-    this.metadata = Map.copyOf(metadata);
+    Map<String, String> redacted = new java.util.LinkedHashMap<>();
+    metadata.forEach((k, v) -> redacted.put(k, Redactor.redact(v).text()));
+    this.metadata = Map.copyOf(redacted);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.remediationstate.action;
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.feedback.FeedbackInput;
 import dev.remediationstate.feedback.Fingerprint;
+import dev.remediationstate.history.HistoryBudget;
 import dev.remediationstate.results.Results;
 import dev.remediationstate.state.FeedbackEntry;
 import dev.remediationstate.state.RemediationState;
@@ -16,14 +17,29 @@ import java.util.Optional;
  * the input names an earlier one). Deduplicated by source reference: an entry whose {@code
  * sourceRef} is already stored is reported with {@code recorded=false} and not appended again.
  * Without a {@code sourceRef} the reference is derived from the entry's content and iteration.
+ *
+ * <p>Secrets in the finding are redacted before anything else sees it ({@link
+ * FeedbackInput#redacted()}). After the append the {@link HistoryBudget} keeps the live history
+ * within its limits, which may summarize older entries and cut archive pages; the results say
+ * how many entries were {@code truncated}, {@code archived} and how many secrets were {@code
+ * redacted}.
  */
 public final class RecordFeedbackAction implements Action {
   private final FeedbackInput input;
+  private final int redacted;
   private final String defaultAuthor;
+  private final HistoryBudget budget;
 
   public RecordFeedbackAction(FeedbackInput input, String defaultAuthor) {
-    this.input = input;
+    this(input, defaultAuthor, HistoryBudget.DEFAULT);
+  }
+
+  public RecordFeedbackAction(FeedbackInput input, String defaultAuthor, HistoryBudget budget) {
+    FeedbackInput.Redacted clean = input.redacted();
+    this.input = clean.input();
+    this.redacted = clean.count();
     this.defaultAuthor = defaultAuthor;
+    this.budget = budget;
   }
 
   @Override
@@ -59,7 +75,7 @@ public final class RecordFeedbackAction implements Action {
         input.sourceRef() != null ? input.sourceRef() : derivedSourceRef(iteration, fingerprint);
     Optional<FeedbackEntry> existing = state.feedbackBySourceRef(sourceRef);
     if (existing.isPresent()) {
-      return Outcome.unchanged(results(existing.get(), false, state));
+      return Outcome.unchanged(results(existing.get(), false, state, 0, 0));
     }
     FeedbackEntry entry =
         new FeedbackEntry(
@@ -77,9 +93,13 @@ public final class RecordFeedbackAction implements Action {
             input.expectedBehavior(),
             input.actualBehavior(),
             fingerprint,
+            null,
             Map.of());
-    RemediationState next = state.appendFeedback(entry, now);
-    return Outcome.write(next, results(entry, true, next));
+    HistoryBudget.Fitted fitted = budget.fit(state.appendFeedback(entry, now));
+    RemediationState next = fitted.state();
+    FeedbackEntry stored = next.latestFeedback().orElseThrow();
+    return Outcome.write(
+        next, fitted.pages(), results(stored, true, next, fitted.truncated(), fitted.archived()));
   }
 
   private String derivedSourceRef(int iteration, String fingerprint) {
@@ -91,13 +111,17 @@ public final class RecordFeedbackAction implements Action {
     return "sha256:" + Fingerprint.sha256(content).substring(0, 32);
   }
 
-  private static Results results(FeedbackEntry entry, boolean recorded, RemediationState state) {
+  private Results results(
+      FeedbackEntry entry, boolean recorded, RemediationState state, int truncated, int archived) {
     return Results.empty()
         .with("feedback-id", entry.id())
         .with("recorded", recorded)
-        .with("feedback-count", state.feedback().size())
+        .with("feedback-count", state.feedback().size() + state.archivedFeedbackCount())
         .with("iteration", entry.iteration())
         .with("verdict", entry.verdict())
-        .with("fingerprint", entry.fingerprint() == null ? "" : entry.fingerprint());
+        .with("fingerprint", entry.fingerprint() == null ? "" : entry.fingerprint())
+        .with("truncated", truncated)
+        .with("archived", archived)
+        .with("redacted", redacted);
   }
 }

@@ -4,6 +4,7 @@ import dev.remediationstate.action.Action;
 import dev.remediationstate.action.RecordFeedbackAction;
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.feedback.FeedbackInput;
+import dev.remediationstate.history.HistoryBudget;
 import dev.remediationstate.state.Printable;
 import dev.remediationstate.state.TaskId;
 import java.io.IOException;
@@ -41,6 +42,14 @@ final class RecordFeedbackCommand extends ActionCommand {
           "Author recorded when the finding names none (default ${DEFAULT-VALUE}). Env: RS_AUTHOR.")
   String author;
 
+  @Option(
+      names = "--history-limit",
+      defaultValue = "${env:RS_HISTORY_LIMIT:-1048576}",
+      description =
+          "Bytes of uncompressed feedback kept in the state before older entries are summarized"
+              + " and archived, 131072..4194304 (default ${DEFAULT-VALUE}). Env: RS_HISTORY_LIMIT.")
+  long historyLimit;
+
   RecordFeedbackCommand(Wiring wiring) {
     super(wiring);
   }
@@ -57,8 +66,15 @@ final class RecordFeedbackCommand extends ActionCommand {
         || !author.equals(Printable.escape(author, 128))) {
       throw new InvalidInputException("author", "must be printable text of 1 to 128 characters");
     }
+    if (historyLimit < HistoryBudget.MIN_LIVE_LIMIT || historyLimit > HistoryBudget.MAX_LIVE_LIMIT) {
+      throw new InvalidInputException(
+          "history-limit",
+          "must be within " + HistoryBudget.MIN_LIVE_LIMIT + ".." + HistoryBudget.MAX_LIVE_LIMIT
+              + " bytes");
+    }
     String json = inline ? feedback : read(feedbackFile, wiring);
-    return new RecordFeedbackAction(FeedbackInput.parse(json), author);
+    return new RecordFeedbackAction(
+        FeedbackInput.parse(json), author, new HistoryBudget(historyLimit));
   }
 
   private static String read(String source, Wiring wiring) {

@@ -22,7 +22,12 @@ import java.util.Map;
  * names the field ({@code feedback.<field>}) and what is wrong.
  *
  * <p>Field names are camelCase; the snake_case spellings are accepted too. Unknown fields are
- * rejected. Control characters other than newline and tab are removed from every string.
+ * rejected. Control characters other than newline and tab are removed from every string; lone
+ * surrogates (text that cannot be UTF-8) are refused; each field has a size cap; the document is
+ * at most {@value #MAX_DOCUMENT_BYTES} bytes of UTF-8 and {@value #MAX_DEPTH} levels deep.
+ *
+ * <p>{@link #redacted()} replaces secrets in every free-text field (see {@link Redactor}); the
+ * action stores only the redacted form.
  */
 public record FeedbackInput(
     Verdict verdict,
@@ -66,13 +71,17 @@ public record FeedbackInput(
     if (json == null || json.isBlank()) {
       throw new InvalidInputException("feedback", "is empty; give a JSON object");
     }
-    if (json.length() > MAX_DOCUMENT_BYTES) {
+    long bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_DOCUMENT_BYTES) {
       throw new InvalidInputException(
-          "feedback", "is " + json.length() + " characters; at most " + MAX_DOCUMENT_BYTES);
+          "feedback", "is " + bytes + " bytes of UTF-8; at most " + MAX_DOCUMENT_BYTES);
     }
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw new InvalidInputException(
+          "feedback", "nests deeper than " + MAX_DEPTH + " levels or holds an oversized value");
     } catch (JsonProcessingException e) {
       String msg = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
       int nl = msg.indexOf('\n');
@@ -134,6 +143,35 @@ public record FeedbackInput(
         iteration(fields),
         fingerprint);
   }
+
+  /** This input with secrets replaced in every free-text field, and how many were replaced. */
+  public Redacted redacted() {
+    int[] count = {0};
+    java.util.function.UnaryOperator<String> r =
+        text -> {
+          Redactor.Redacted out = Redactor.redact(text);
+          count[0] += out.count();
+          return out.text();
+        };
+    FeedbackInput clean =
+        new FeedbackInput(
+            verdict,
+            severity,
+            issueType,
+            r.apply(description),
+            criteriaNotMet.stream().map(r).toList(),
+            reproductionSteps.stream().map(r).toList(),
+            r.apply(expectedBehavior),
+            r.apply(actualBehavior),
+            r.apply(sourceRef),
+            r.apply(author),
+            iteration,
+            fingerprint);
+    return new Redacted(clean, count[0]);
+  }
+
+  /** An input after redaction and the number of secrets it held. */
+  public record Redacted(FeedbackInput input, int count) {}
 
   private static void require(Object value, String field, String problem) {
     if (value == null) {

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * One QA finding or verdict, as stored. {@code sourceRef} identifies it upstream (e.g. the review
  * comment id) and is the deduplication key; {@code fingerprint} identifies "the same finding"
- * across reviews for the gate's no-progress check.
+ * across reviews for the gate's no-progress check. {@code truncation} is null for an entry stored as
+ * submitted; otherwise it says how the entry was shortened to keep the history within its budget.
  */
 public record FeedbackEntry(
     String id,
@@ -26,12 +27,25 @@ public record FeedbackEntry(
     String expectedBehavior,
     String actualBehavior,
     String fingerprint,
+    Truncation truncation,
     @JsonAnySetter Map<String, Object> unknown) {
 
   public FeedbackEntry {
     criteriaNotMet = criteriaNotMet == null ? List.of() : List.copyOf(criteriaNotMet);
     reproductionSteps = reproductionSteps == null ? List.of() : List.copyOf(reproductionSteps);
     unknown = Unknown.copy(unknown);
+  }
+
+  /** How an entry was shortened: {@code kind} is {@link #SUMMARIZED} or {@link #TRUNCATED}. */
+  public record Truncation(String kind, long originalBytes) {
+    /** An older entry reduced to its summary to make room for newer ones. */
+    public static final String SUMMARIZED = "summarized";
+    /** An entry larger than one entry may be, cut at intake with a visible marker. */
+    public static final String TRUNCATED = "truncated";
+  }
+
+  public boolean summarized() {
+    return truncation != null && Truncation.SUMMARIZED.equals(truncation.kind());
   }
 
   @Override

@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 @JsonPropertyOrder({
   "schemaVersion", "taskId", "status", "statusReason", "iteration", "maxIterations",
-  "createdAt", "lastUpdate", "iterations", "feedbackSequence", "feedback", "errors",
+  "createdAt", "lastUpdate", "iterations", "feedbackSequence", "feedback", "feedbackArchive", "errors",
   "metadata", "requests"
 })
 public record RemediationState(
@@ -36,12 +36,18 @@ public record RemediationState(
     List<IterationRecord> iterations,
     int feedbackSequence,
     List<FeedbackEntry> feedback,
+    List<ArchivePageRef> feedbackArchive,
     List<StateError> errors,
     Map<String, String> metadata,
     List<AppliedRequest> requests,
     @JsonAnySetter Map<String, Object> unknown) {
 
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * 2: the feedback history moved out of {@code state.json} into compressed {@code binaryData},
+   * with archive pages. Schema 1 states are still read; an executor of schema 1 refuses to rewrite
+   * a schema 2 state (it would not see the history).
+   */
+  public static final int SCHEMA_VERSION = 2;
   /** Errors kept, newest last. Older ones are dropped; they are diagnostics, not history. */
   public static final int ERROR_WINDOW = 20;
   /** Applied request keys remembered for idempotent replay. */
@@ -50,6 +56,7 @@ public record RemediationState(
   public RemediationState {
     iterations = iterations == null ? List.of() : List.copyOf(iterations);
     feedback = feedback == null ? List.of() : List.copyOf(feedback);
+    feedbackArchive = feedbackArchive == null ? List.of() : List.copyOf(feedbackArchive);
     errors = errors == null ? List.of() : List.copyOf(errors);
     metadata =
         metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
@@ -61,7 +68,7 @@ public record RemediationState(
       String taskId, int maxIterations, Map<String, String> metadata, Instant now) {
     return new RemediationState(
         SCHEMA_VERSION, taskId, Status.INITIALIZED, null, 0, maxIterations, now, now,
-        List.of(), 0, List.of(), List.of(), metadata, List.of(), Map.of());
+        List.of(), 0, List.of(), List.of(), List.of(), metadata, List.of(), Map.of());
   }
 
   @Override
@@ -95,13 +102,13 @@ public record RemediationState(
     next.add(new IterationRecord(iteration + 1, now, requestId));
     return new RemediationState(
         schemaVersion, taskId, Status.IN_PROGRESS, null, iteration + 1, maxIterations, createdAt,
-        now, next, feedbackSequence, feedback, errors, metadata, requests, unknown);
+        now, next, feedbackSequence, feedback, feedbackArchive, errors, metadata, requests, unknown);
   }
 
   public RemediationState withStatus(Status newStatus, String reason, Instant now) {
     return new RemediationState(
         schemaVersion, taskId, newStatus, reason, iteration, maxIterations, createdAt, now,
-        iterations, feedbackSequence, feedback, errors, metadata, requests, unknown);
+        iterations, feedbackSequence, feedback, feedbackArchive, errors, metadata, requests, unknown);
   }
 
   /** Appends an entry whose id was taken from {@link #nextFeedbackId()}. */
@@ -110,30 +117,55 @@ public record RemediationState(
     next.add(entry);
     return new RemediationState(
         schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt, now,
-        iterations, feedbackSequence + 1, next, errors, metadata, requests, unknown);
+        iterations, feedbackSequence + 1, next, feedbackArchive, errors, metadata, requests, unknown);
   }
 
   public String nextFeedbackId() {
     return String.format("fb-%04d", feedbackSequence + 1);
   }
 
+  /** The same state, marked as written by this executor's schema. */
+  public RemediationState atCurrentSchema() {
+    if (schemaVersion == SCHEMA_VERSION) {
+      return this;
+    }
+    return new RemediationState(
+        SCHEMA_VERSION, taskId, status, statusReason, iteration, maxIterations, createdAt,
+        lastUpdate, iterations, feedbackSequence, feedback, feedbackArchive, errors, metadata,
+        requests, unknown);
+  }
+
+  /** Entries stored in archive pages, which {@link #feedback()} no longer holds. */
+  public int archivedFeedbackCount() {
+    return feedbackArchive.stream().mapToInt(ArchivePageRef::entries).sum();
+  }
+
+  /** The live history replaced and the archive index extended, by the history budget. */
+  public RemediationState withFeedbackHistory(
+      List<FeedbackEntry> live, List<ArchivePageRef> archive) {
+    return new RemediationState(
+        schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt,
+        lastUpdate, iterations, feedbackSequence, live, archive, errors, metadata, requests,
+        unknown);
+  }
+
   public RemediationState withFeedback(List<FeedbackEntry> newFeedback) {
     return new RemediationState(
         schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt,
-        lastUpdate, iterations, feedbackSequence, newFeedback, errors, metadata, requests, unknown);
+        lastUpdate, iterations, feedbackSequence, newFeedback, feedbackArchive, errors, metadata, requests, unknown);
   }
 
   public RemediationState appendError(StateError error) {
     return new RemediationState(
         schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt,
-        lastUpdate, iterations, feedbackSequence, feedback, appendBounded(errors, error, ERROR_WINDOW),
+        lastUpdate, iterations, feedbackSequence, feedback, feedbackArchive, appendBounded(errors, error, ERROR_WINDOW),
         metadata, requests, unknown);
   }
 
   public RemediationState recordRequest(AppliedRequest request) {
     return new RemediationState(
         schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt,
-        lastUpdate, iterations, feedbackSequence, feedback, errors, metadata,
+        lastUpdate, iterations, feedbackSequence, feedback, feedbackArchive, errors, metadata,
         appendBounded(requests, request, REQUEST_WINDOW), unknown);
   }
 

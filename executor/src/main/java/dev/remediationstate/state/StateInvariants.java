@@ -68,7 +68,14 @@ public final class StateInvariants {
             "feedback[" + i + "].iteration " + entry.iteration() + " is not a started iteration");
       }
     }
-    if (s.feedbackSequence() < s.feedback().size()) {
+    for (int i = 0; i < s.feedbackArchive().size(); i++) {
+      ArchivePageRef page = s.feedbackArchive().get(i);
+      if (page == null || page.number() != i + 1 || page.entries() < 1) {
+        problems.add("feedbackArchive[" + i + "] must be page " + (i + 1) + " with entries");
+        break;
+      }
+    }
+    if (s.feedbackSequence() < s.feedback().size() + s.archivedFeedbackCount()) {
       problems.add("feedbackSequence is lower than the number of entries");
     }
     return problems;

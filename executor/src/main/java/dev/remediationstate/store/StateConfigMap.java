@@ -2,10 +2,13 @@ package dev.remediationstate.store;
 
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.failure.InvalidStateException;
+import dev.remediationstate.state.FeedbackEntry;
 import dev.remediationstate.state.RemediationState;
+import dev.remediationstate.state.StateInvariants;
 import dev.remediationstate.state.StateJson;
 import dev.remediationstate.state.TaskId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +22,11 @@ import java.util.Optional;
  *   <li>annotation {@value #ANNOTATION_SCHEMA};
  *   <li>{@code data}: {@value #KEY_STATE} (the source of truth) and the human-readable copies
  *       {@value #KEY_ITERATION}, {@value #KEY_STATUS}, {@value #KEY_TASK_ID}, {@value
- *       #KEY_LAST_UPDATE}.
+ *       #KEY_LAST_UPDATE};
+ *   <li>{@code binaryData}: {@value #KEY_FEEDBACK}, the live feedback history compressed by {@link
+ *       FeedbackCodec} ({@code state.json} then holds {@code "feedback": []} and the index of the
+ *       archive pages). States written before schema 2 hold the feedback inside {@code
+ *       state.json} and are still read.
  * </ul>
  *
  * <p>Encoding keeps every label, annotation, {@code data} and {@code binaryData} key it does not
@@ -45,10 +52,16 @@ public final class StateConfigMap {
   public static final String KEY_STATUS = "status";
   public static final String KEY_TASK_ID = "task_id";
   public static final String KEY_LAST_UPDATE = "last_update";
+  /** Prefix of the compressed feedback key; the rest of the key names the codec. */
+  public static final String FEEDBACK_KEY_PREFIX = "feedback.json";
+  public static final String KEY_FEEDBACK = FEEDBACK_KEY_PREFIX + FeedbackCodec.SUFFIX;
 
   /** The API server's limit on the summed value sizes of a ConfigMap. */
   public static final long API_LIMIT = 1_048_576;
-  /** Headroom kept below the limit for the human-readable keys and foreign keys. */
+  /**
+   * Headroom kept below the limit: the API server's own accounting is exact, so the margin only
+   * has to absorb keys this executor does not know about (added by people or newer tools).
+   */
   public static final long SAFETY_MARGIN = 16 * 1024;
   public static final long BUDGET = API_LIMIT - SAFETY_MARGIN;
 
@@ -78,7 +91,35 @@ public final class StateConfigMap {
       throw new InvalidStateException(
           where + ": holds task '" + state.taskId() + "', expected '" + taskId + "'");
     }
-    return state;
+    Optional<List<FeedbackEntry>> compressed = compressedFeedback(object, where);
+    if (compressed.isEmpty()) {
+      return state;
+    }
+    if (!state.feedback().isEmpty()) {
+      throw new InvalidStateException(
+          where + ": holds feedback both in " + KEY_STATE + " and in " + KEY_FEEDBACK);
+    }
+    RemediationState merged = state.withFeedback(compressed.get());
+    List<String> problems = StateInvariants.check(merged);
+    if (!problems.isEmpty()) {
+      throw new InvalidStateException(
+          where + ": " + KEY_FEEDBACK + " is inconsistent: " + String.join("; ", problems));
+    }
+    return merged;
+  }
+
+  private static Optional<List<FeedbackEntry>> compressedFeedback(StateObject object, String where) {
+    for (Map.Entry<String, byte[]> e : object.binaryData().entrySet()) {
+      if (e.getKey().startsWith(FEEDBACK_KEY_PREFIX)) {
+        if (!e.getKey().equals(KEY_FEEDBACK)) {
+          throw new InvalidStateException(
+              where + ": feedback key " + e.getKey() + " uses a codec this executor cannot read"
+                  + " (it reads " + KEY_FEEDBACK + "): upgrade the image");
+        }
+        return Optional.of(FeedbackCodec.decode(e.getValue(), where + " " + KEY_FEEDBACK));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Refuses to let this executor rewrite a state written by a newer schema. */
@@ -92,7 +133,8 @@ public final class StateConfigMap {
   }
 
   /** Lays out {@code state} over {@code previous} (keeping foreign keys), within the budget. */
-  public static StateObject encode(RemediationState state, Optional<StateObject> previous) {
+  public static StateObject encode(RemediationState given, Optional<StateObject> previous) {
+    RemediationState state = given.atCurrentSchema();
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
     Map<String, String> data = new LinkedHashMap<>();
@@ -112,12 +154,14 @@ public final class StateConfigMap {
     labels.put(LABEL_TASK_ID, state.taskId());
     labels.put(LABEL_STATUS, state.status().value());
     annotations.put(ANNOTATION_SCHEMA, Integer.toString(state.schemaVersion()));
-    data.put(KEY_STATE, StateJson.write(state));
+    binaryData.keySet().removeIf(k -> k.startsWith(FEEDBACK_KEY_PREFIX));
+    binaryData.put(KEY_FEEDBACK, FeedbackCodec.encode(state.feedback()));
+    data.put(KEY_STATE, StateJson.write(state.withFeedback(List.of())));
     data.put(KEY_ITERATION, Integer.toString(state.iteration()));
     data.put(KEY_STATUS, state.status().value());
     data.put(KEY_TASK_ID, state.taskId());
     data.put(KEY_LAST_UPDATE, state.lastUpdate().toString());
-    String name = "task-" + state.taskId() + "-state";
+    String name = new TaskId(state.taskId()).configMapName();
     StateObject object =
         new StateObject(
             name,

@@ -2,6 +2,7 @@ package dev.remediationstate.store;
 
 import dev.remediationstate.failure.ConflictExhaustedException;
 import dev.remediationstate.failure.OutcomeUnknownException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.DoubleSupplier;
@@ -20,6 +21,10 @@ import org.slf4j.MDC;
  * starts a new attempt from a fresh read; nothing else is retried here. When the {@link
  * RetryPolicy} is spent the last conflict is given back as a {@link ConflictExhaustedException}.
  *
+ * <p>A change may also ask for archive pages to be written first ({@link Change#pagesFirst()}):
+ * they are written by {@link ArchivePageWriter} before the main write, in order, so the main state
+ * never refers to a page that is not there. A conflict on a page starts a new attempt too.
+ *
  * <p>{@code change} must be pure: it may run once per attempt. Failures it throws propagate at
  * once, before anything is written. The write of the last attempt is the only one that ever
  * commits.
@@ -27,14 +32,25 @@ import org.slf4j.MDC;
 public final class Transaction {
   private static final Logger LOG = LoggerFactory.getLogger(Transaction.class);
 
-  /** What one attempt decided: the object to write (empty: no write) and the caller's result. */
-  public record Change<R>(Optional<StateObject> write, R result) {
+  /**
+   * What one attempt decided: the object to write (empty: no write), archive pages to write before
+   * it, and the caller's result.
+   */
+  public record Change<R>(Optional<StateObject> write, List<StateObject> pagesFirst, R result) {
+    public Change {
+      pagesFirst = List.copyOf(pagesFirst);
+    }
+
     public static <R> Change<R> none(R result) {
-      return new Change<>(Optional.empty(), result);
+      return new Change<>(Optional.empty(), List.of(), result);
     }
 
     public static <R> Change<R> write(StateObject object, R result) {
-      return new Change<>(Optional.of(object), result);
+      return new Change<>(Optional.of(object), List.of(), result);
+    }
+
+    public static <R> Change<R> write(StateObject object, List<StateObject> pagesFirst, R result) {
+      return new Change<>(Optional.of(object), pagesFirst, result);
     }
   }
 
@@ -71,6 +87,9 @@ public final class Transaction {
         return new Committed<>(decided.result(), current, attempt);
       }
       try {
+        for (StateObject page : decided.pagesFirst()) {
+          new ArchivePageWriter(store).write(page, name, current);
+        }
         StateObject written =
             current.isPresent()
                 ? store.update(decided.write().get(), current.get().resourceVersion())
