@@ -27,24 +27,33 @@ final class ShowCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--feedback", description = "Print the feedback history, a page at a time.")
+  @Option(
+      names = "--feedback",
+      defaultValue = "${env:RS_SHOW_FEEDBACK:-false}",
+      description = "Print the feedback history, a page at a time. Env: RS_SHOW_FEEDBACK.")
   boolean feedback;
 
   @Option(
       names = "--page",
-      defaultValue = "1",
-      description = "With --feedback: the page to print, from 1 (default ${DEFAULT-VALUE}).")
+      defaultValue = "${env:RS_SHOW_PAGE:-1}",
+      description =
+          "With --feedback: the page to print, from 1 (default ${DEFAULT-VALUE}). Env: RS_SHOW_PAGE.")
   int page;
 
   @Option(
       names = "--page-size",
-      defaultValue = "20",
-      description = "With --feedback: entries per page, 1..500 (default ${DEFAULT-VALUE}).")
+      defaultValue = "${env:RS_SHOW_PAGE_SIZE:-20}",
+      description =
+          "With --feedback: entries per page, 1..500 (default ${DEFAULT-VALUE})."
+              + " Env: RS_SHOW_PAGE_SIZE.")
   int pageSize;
 
   @Option(
       names = "--oldest-first",
-      description = "With --feedback: page from the oldest entry (default: newest first).")
+      defaultValue = "${env:RS_SHOW_OLDEST_FIRST:-false}",
+      description =
+          "With --feedback: page from the oldest entry (default: newest first)."
+              + " Env: RS_SHOW_OLDEST_FIRST.")
   boolean oldestFirst;
 
   private final Wiring wiring;

@@ -91,7 +91,7 @@ class ActionRunnerTest {
     runner.run(task, new InitAction(task, 5, Map.of()), "i");
     StateObject good = store.get("task-t1-state").orElseThrow();
     Map<String, String> data = new LinkedHashMap<>(good.data());
-    data.put("state.json", data.get("state.json").replace("\"schemaVersion\":1", "\"schemaVersion\":9"));
+    data.put("state.json", data.get("state.json").replace("\"schemaVersion\":" + RemediationState.SCHEMA_VERSION, "\"schemaVersion\":9"));
     store.put(new StateObject(good.name(), good.labels(), good.annotations(), data, good.binaryData(), null, good.uid()));
     InvalidStateException e =
         assertThrows(InvalidStateException.class, () -> runner.run(task, new NextIterationAction("n"), "n"));

@@ -30,13 +30,14 @@ import picocli.CommandLine.Model.OptionSpec;
 final class ExecutorContract {
   /** The actions the Task and the StepAction offer through their {@code action} param. */
   static final Set<String> TASK_ACTIONS =
-      Set.of("init", "next-iteration", "record-feedback", "gate", "show");
+      Set.of("init", "next-iteration", "record-feedback", "gate");
 
   /**
    * Subcommands the Task deliberately does not offer: gc runs from its own CronJob, recover is an
-   * operator's repair. A new subcommand must be added to one of the two sets.
+   * operator's repair, show prints the state for people (its --feedback is a switch, not the
+   * finding record-feedback takes). A new subcommand must be added to one of the two sets.
    */
-  static final Set<String> NOT_IN_TASK = Set.of("gc", "recover");
+  static final Set<String> NOT_IN_TASK = Set.of("gc", "recover", "show");
 
   /**
    * Options the Task sets itself instead of taking them as params: results go to the directory

@@ -150,7 +150,7 @@ class SweepTest {
     put(new StateObject(good.name(), good.labels(), good.annotations(), broken, Map.of(), null, null));
     StateObject newer = state("newer", Status.COMPLETED, old);
     Map<String, String> schema2 = new LinkedHashMap<>(newer.annotations());
-    schema2.put(StateConfigMap.ANNOTATION_SCHEMA, "2");
+    schema2.put(StateConfigMap.ANNOTATION_SCHEMA, Integer.toString(dev.remediationstate.state.RemediationState.SCHEMA_VERSION + 1));
     put(new StateObject(newer.name(), newer.labels(), schema2, newer.data(), Map.of(), null, null));
     StateObject kept = state("kept", Status.COMPLETED, old);
     Map<String, String> protect = new LinkedHashMap<>(kept.annotations());

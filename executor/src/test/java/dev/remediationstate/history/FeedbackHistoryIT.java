@@ -289,6 +289,11 @@ class FeedbackHistoryIT {
       }
 
       @Override
+      public dev.remediationstate.gc.GcEdges gcEdges(String namespaceFlag) {
+        throw new AssertionError("this test does not exercise gc");
+      }
+
+      @Override
       public Clock clock() {
         return Clock.systemUTC();
       }

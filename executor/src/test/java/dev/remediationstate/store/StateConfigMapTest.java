@@ -29,7 +29,7 @@ class StateConfigMapTest {
     assertEquals("remediation-state", o.labels().get("app.kubernetes.io/managed-by"));
     assertEquals("pr-7", o.labels().get("remediation-state.dev/task-id"));
     assertEquals("in-progress", o.labels().get("remediation-state.dev/status"));
-    assertEquals("1", o.annotations().get("remediation-state.dev/schema-version"));
+    assertEquals(Integer.toString(RemediationState.SCHEMA_VERSION), o.annotations().get("remediation-state.dev/schema-version"));
     assertEquals("1", o.data().get("iteration"));
     assertEquals("in-progress", o.data().get("status"));
     assertEquals("pr-7", o.data().get("task_id"));
@@ -85,11 +85,11 @@ class StateConfigMapTest {
 
   @Test
   void refusesToRewriteANewerSchema() {
-    String newer = StateJson.write(state).replace("\"schemaVersion\":1", "\"schemaVersion\":2");
+    String newer = StateJson.write(state).replace("\"schemaVersion\":" + RemediationState.SCHEMA_VERSION, "\"schemaVersion\":9");
     RemediationState read = StateJson.read(newer, "x");
     InvalidStateException e =
         assertThrows(
             InvalidStateException.class, () -> StateConfigMap.requireWritable(read, "task-pr-7-state"));
-    assertTrue(e.getMessage().contains("schema 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("schema 9"), e.getMessage());
   }
 }
