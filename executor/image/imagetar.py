@@ -13,9 +13,11 @@ Subcommands:
       Layers applied in order, whiteouts honoured, config JSON written to CONFIG_OUT.
       Needs root: extraction runs chrooted into ROOTFS so that no symlink in an image can
       point a write outside it.
-  exec ROOTFS CONFIG [--env K=V]... [-- ARGS...]
+  exec ROOTFS CONFIG [--env K=V]... [--main CLASS] [-- ARGS...]
       chroot into ROOTFS, chdir to WorkingDir, switch to User, exec Entrypoint + Cmd (or
-      Entrypoint + ARGS when ARGS are given) with the config's Env. Needs root.
+      Entrypoint + ARGS when ARGS are given) with the config's Env. --main replaces the
+      Entrypoint's last element (the Java main class): the same JVM, flags and class path
+      run another class, as an AOT training run needs. Needs root.
 """
 
 import argparse
@@ -197,7 +199,12 @@ def resolve_user(user):
 def cmd_exec(args):
     with open(args.config, encoding="utf-8") as config_file:
         config = json.load(config_file)["config"]
-    argv = (config.get("Entrypoint") or []) + (args.args or config.get("Cmd") or [])
+    entrypoint = list(config.get("Entrypoint") or [])
+    if args.main:
+        if len(entrypoint) < 2:
+            raise SystemExit(f"imagetar: --main needs an Entrypoint ending in a main class, got {entrypoint!r}")
+        entrypoint[-1] = args.main
+    argv = entrypoint + (args.args or config.get("Cmd") or [])
     if not argv:
         raise SystemExit("imagetar: the image has neither Entrypoint nor Cmd and no ARGS were given")
     os.chroot(args.rootfs)
@@ -244,6 +251,7 @@ def main():
     run.add_argument("rootfs")
     run.add_argument("config")
     run.add_argument("--env", action="append")
+    run.add_argument("--main", help="replaces the Entrypoint's last element (the main class)")
     run.set_defaults(run=cmd_exec)
 
     # Everything after the first "--" is the container's ARGS, never options of this tool.

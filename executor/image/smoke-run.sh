@@ -4,7 +4,10 @@
 # and PID namespaces, /proc, a minimal /dev, the host network, the image's Env, WorkingDir,
 # User and Entrypoint + Cmd. ARGS after -- replace Cmd, as `docker run IMAGE ARGS` does.
 #
-# Usage: smoke-run.sh [-v HOST_PATH:CONTAINER_PATH]... [-e KEY=VALUE]... IMAGE_TAR [-- ARGS...]
+# Usage: smoke-run.sh [-v HOST_PATH:CONTAINER_PATH]... [-e KEY=VALUE]... [--main CLASS]
+#                     IMAGE_TAR [-- ARGS...]
+#   --main CLASS  replaces the Entrypoint's last element (its Java main class), so the image's
+#                 own JVM, flags and class path run CLASS (the AOT training run uses this)
 # Env:   RESULTS_DIR   host directory bind-mounted at /tekton/results (default: none);
 #                      created world-writable if missing, as Tekton's results directory is
 #        KEEP_ROOTFS=1 keep the unpacked rootfs and print where it is
@@ -25,10 +28,12 @@ usage() {
 
 mounts=()
 envs=()
+main_args=()
 while (($# > 0)); do
   case $1 in
     -v) (($# >= 2)) || usage; mounts+=("$2"); shift 2 ;;
     -e) (($# >= 2)) || usage; envs+=("$2"); shift 2 ;;
+    --main) (($# >= 2)) || usage; main_args=(--main "$2"); shift 2 ;;
     -h | --help) usage ;;
     -*) usage ;;
     *) break ;;
@@ -145,7 +150,7 @@ status=0
 started=$(date +%s.%N)
 IMAGETAR=$here/imagetar.py unshare --mount --pid --fork --propagation private \
   bash -c "$inner" inner "$rootfs" "$work/config.json" "$((${#binds[@]} / 3))" "${binds[@]}" \
-  "${env_args[@]}" -- "$@" || status=$?
+  "${env_args[@]}" "${main_args[@]}" -- "$@" || status=$?
 awk -v t0="$started" -v t1="$(date +%s.%N)" -v s="$status" 'BEGIN {
   printf "smoke-run: container ran %.2f s (namespaces, mounts, JVM start to exit), exit code %d\n", t1 - t0, s
 }' >&2

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.file.Files;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /** jib.yaml (Jib CLI) describes the same image as the jib-maven-plugin configuration. */
 class JibBuildFileTest {
@@ -38,9 +38,8 @@ class JibBuildFileTest {
       properties.put(p.getTagName(), p.getTextContent().trim());
     }
     jib = null;
-    NodeList plugins = executor.getElementsByTagName("plugin");
-    for (int i = 0; i < plugins.getLength(); i++) {
-      Element plugin = (Element) plugins.item(i);
+    // The main build's plugin; the image profile only adds executions.
+    for (Element plugin : children(child(child(executor.getDocumentElement(), "build"), "plugins"))) {
       if (text(plugin, "artifactId").equals("jib-maven-plugin")) {
         jib = child(plugin, "configuration");
       }
@@ -74,6 +73,23 @@ class JibBuildFileTest {
     assertEquals(pom, cli);
     assertEquals("dev.remediationstate.cli.Main", pom.get(pom.size() - 1));
     assertEquals("java", pom.get(0));
+  }
+
+  @Test
+  void bothReadAnEmptyJvmOptionsFileThatTheAotBuildReplaces() throws Exception {
+    List<String> entrypoint = new ArrayList<>();
+    buildFile.get("entrypoint").forEach(a -> entrypoint.add(a.asText()));
+    assertEquals("-XX:VMOptionsFile=/app/jvm.options", entrypoint.get(1));
+    // Jib Maven's default extra directory; the JVM refuses a missing file and comments in it.
+    Path options = Manifests.root().resolve("executor/src/main/jib/app/jvm.options");
+    assertEquals(0, Files.size(options), options + " ships empty");
+    List<String> cli = new ArrayList<>();
+    buildFile.at("/layers/entries").forEach(layer -> layer.get("files").forEach(f -> {
+      if (f.get("dest").asText().equals("/app/jvm.options")) {
+        cli.add(f.get("src").asText());
+      }
+    }));
+    assertEquals(List.of("executor/src/main/jib/app/jvm.options"), cli);
   }
 
   @Test

@@ -1,0 +1,64 @@
+package dev.remediationstate.image;
+
+import dev.remediationstate.it.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The build step between the plain and the AOT {@code jib:buildTar} (Maven profile {@code image}):
+ * starts the test cluster and runs {@code train-aot.sh} on the plain image with a workload that
+ * goes through every action against it, so the cache holds the classes production loads.
+ *
+ * <p>Usage: {@code AotTraining IMAGE_TAR OUT_DIR}; OUT_DIR receives {@code app/app.aot} and
+ * {@code app/jvm.options}. Exits non-zero when training or the check run fails.
+ */
+public final class AotTraining {
+  private AotTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2) {
+      System.err.println("usage: AotTraining IMAGE_TAR OUT_DIR");
+      System.exit(2);
+    }
+    System.exit(train(Path.of(args[0]), Path.of(args[1])));
+  }
+
+  static int train(Path imageTar, Path outDir) throws Exception {
+    Path work = Files.createTempDirectory("aot-training");
+    try (TestCluster cluster = TestCluster.start()) {
+      ImageScripts scripts = ImageScripts.against(cluster, work);
+      List<String> args = new ArrayList<>(List.of(imageTar.toString(), outDir.toString(), "--"));
+      args.addAll(workload(TestCluster.uniqueTaskId("aot")));
+      long started = System.nanoTime();
+      ImageScripts.Run run = scripts.run("train-aot.sh", null, args);
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      if (run.code() != 0) {
+        System.err.print(run.err());
+        System.err.println("AotTraining: train-aot.sh failed with exit code " + run.code());
+        return run.code();
+      }
+      // Only the scripts' summary: the JVM lists every class it skips ([warning][aot] lines).
+      run.err().lines().filter(l -> l.startsWith("train-aot:") || l.startsWith("smoke-run:")).forEach(System.out::println);
+      System.out.printf("AotTraining: %.1f s%n", millis / 1000.0);
+      return 0;
+    } finally {
+      try (var files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Every action once, as a loop's first turn runs them; show last (the check run repeats it). */
+  static List<String> workload(String task) {
+    return List.of(
+        "init", "--task-id", task, "--max-iterations", "3", "::",
+        "next-iteration", "--task-id", task, "--request-id", "train-1", "::",
+        "record-feedback", "--task-id", task, "--feedback",
+        "{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\"training\",\"sourceRef\":\"train-1\"}", "::",
+        "gate", "--task-id", task, "::",
+        "show", "--task-id", task);
+  }
+}
