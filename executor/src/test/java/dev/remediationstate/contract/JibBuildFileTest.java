@@ -1,6 +1,7 @@
 package dev.remediationstate.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -73,6 +74,25 @@ class JibBuildFileTest {
     assertEquals(pom, cli);
     assertEquals("dev.remediationstate.cli.Main", pom.get(pom.size() - 1));
     assertEquals("java", pom.get(0));
+  }
+
+  @Test
+  void theEntrypointRunsTheBenchmarkedFlagsOnAnExplicitClassPathAndLogsToStderr() {
+    List<String> entrypoint = new ArrayList<>();
+    buildFile.get("entrypoint").forEach(a -> entrypoint.add(a.asText()));
+    // <jvm.flags> is what executor/bench/startup-bench.sh measures: the image must run them.
+    String flags = resolve("${jvm.flags}");
+    for (String flag : flags.trim().split("\\s+")) {
+      assertTrue(entrypoint.contains(flag), flag + " from <jvm.flags> is not in the entrypoint " + entrypoint);
+    }
+    // An AOT cache matches only the class path it was trained with: no directory wildcards
+    // whose expansion order depends on the filesystem.
+    assertEquals("@/app/jib-classpath-file", entrypoint.get(entrypoint.indexOf("-cp") + 1));
+    assertTrue(entrypoint.containsAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr")),
+        "JVM messages must not reach stdout, which Argo keeps as outputs.result");
+    List<String> layers = new ArrayList<>();
+    buildFile.at("/layers/entries").forEach(layer -> layer.get("files").forEach(f -> layers.add(f.get("dest").asText())));
+    assertTrue(layers.contains("/app/jib-classpath-file"), layers.toString());
   }
 
   @Test

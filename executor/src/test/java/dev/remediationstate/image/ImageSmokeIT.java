@@ -70,7 +70,8 @@ class ImageSmokeIT {
         action("next-iteration", "--task-id", task, "--request-id", "uid-1"));
     assertEquals(
         Map.of("feedback-id", "fb-0001", "recorded", "true", "feedback-count", "1", "iteration", "1",
-            "verdict", "changes-requested", "fingerprint", "578ef2aeda51c819"),
+            "verdict", "changes-requested", "fingerprint", "578ef2aeda51c819", "truncated", "0",
+            "archived", "0", "redacted", "0"),
         action("record-feedback", "--task-id", task, "--feedback",
             "{\"severity\":\"medium\",\"issueType\":\"performance\",\"description\":\"slow\",\"sourceRef\":\"c-9\"}"));
     assertEquals(
