@@ -1,6 +1,5 @@
 package dev.remediationstate.cli;
 
-import dev.remediationstate.kube.ConfigMapStateStore;
 import dev.remediationstate.kube.KubeConnection;
 import dev.remediationstate.store.Sleeper;
 import dev.remediationstate.store.StateStore;
@@ -21,7 +20,7 @@ final class ProductionWiring implements Wiring {
     KubeConnection.Connected connected =
         new KubeConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT).connect(namespaceFlag);
     client = connected.client();
-    return new ConfigMapStateStore(connected.client(), connected.namespace());
+    return connected.store();
   }
 
   @Override

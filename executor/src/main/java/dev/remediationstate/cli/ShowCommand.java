@@ -35,8 +35,8 @@ final class ShowCommand implements Callable<Integer> {
     MDC.put("action", "show");
     String name = StateConfigMap.name(taskId);
     StateObject object =
-        wiring
-            .store(common.namespace)
+        common
+            .store(wiring)
             .read(name)
             .orElseThrow(
                 () -> new InvalidStateException("configmap/" + name + " not found: run init first"));
