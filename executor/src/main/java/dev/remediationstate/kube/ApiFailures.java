@@ -47,19 +47,20 @@ final class ApiFailures {
           code, "the API server refused to " + at + " (HTTP " + code + "): " + detail(e), e);
     }
     String what = code <= 0 ? "no answer: " + detail(e) : "HTTP " + code;
+    int httpCode = Math.max(code, 0);
     Optional<Duration> hint = retryAfter.or(() -> statusRetryAfter(e));
     if (writing) {
       return new TransientApiException(
           "could not confirm " + at + " (" + what + "): it may have been applied; re-run with the"
               + " same --request-id",
-          code,
+          httpCode,
           true,
           hint,
           e);
     }
     return new TransientApiException(
         "API server unavailable to " + at + " (" + what + "): nothing was written; safe to re-run",
-        code,
+        httpCode,
         false,
         hint,
         e);
