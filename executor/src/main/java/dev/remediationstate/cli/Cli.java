@@ -38,7 +38,8 @@ public final class Cli implements Runnable {
             .addSubcommand(new NextIterationCommand(wiring))
             .addSubcommand(new RecordFeedbackCommand(wiring))
             .addSubcommand(new GateCommand(wiring))
-            .addSubcommand(new ShowCommand(wiring));
+            .addSubcommand(new ShowCommand(wiring))
+            .addSubcommand(new RecoverCommand(wiring));
     cli.setOut(out);
     cli.setErr(err);
     ExitCodes.install(cli);
@@ -59,7 +60,7 @@ public final class Cli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "an action is required: init, next-iteration, record-feedback, gate or show");
+        "an action is required: init, next-iteration, record-feedback, gate, show or recover");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -62,6 +62,9 @@ final class ExitCodes {
     if (command instanceof ShowCommand show) {
       return show.common.verbose;
     }
+    if (command instanceof RecoverCommand recover) {
+      return recover.common.verbose;
+    }
     return false;
   }
 
