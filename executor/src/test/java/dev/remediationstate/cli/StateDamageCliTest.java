@@ -228,12 +228,8 @@ class StateDamageCliTest {
   }
 
   private void run(int expected, String... args) {
-    String[] full = new String[args.length + 2];
-    full[0] = args[0];
-    full[1] = "--task-id";
-    full[2] = TASK.value();
-    System.arraycopy(args, 1, full, 3, args.length - 1);
-    TestWiring.Run run = cli.run(full);
+    TestWiring.Run run =
+        cli.run(TestWiring.command(args[0], TASK.value(), java.util.Arrays.copyOfRange(args, 1, args.length)));
     assertEquals(expected, run.exitCode(), run.err());
   }
 }

@@ -44,6 +44,16 @@ public final class TestWiring implements Wiring {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /** {@code action --task-id task rest...} */
+  public static String[] command(String action, String task, String... rest) {
+    String[] full = new String[rest.length + 3];
+    full[0] = action;
+    full[1] = "--task-id";
+    full[2] = task;
+    System.arraycopy(rest, 0, full, 3, rest.length);
+    return full;
+  }
+
   /** Milliseconds the commands asked to sleep. */
   public long sleptMillis() {
     return slept.get();

@@ -62,11 +62,7 @@ class TransientFaultsCliTest {
 
   private static void untilDone(
       TestWiring cli, InMemoryStateStore memory, int[] exits, String action, String... args) {
-    String[] full = new String[args.length + 3];
-    full[0] = action;
-    full[1] = "--task-id";
-    full[2] = TASK.value();
-    System.arraycopy(args, 0, full, 3, args.length);
+    String[] full = TestWiring.command(action, TASK.value(), args);
     for (int run = 0; run < 100; run++) {
       TestWiring.Run result = cli.run(full);
       exits[result.exitCode()]++;

@@ -109,11 +109,7 @@ class HttpFaultsActionTest {
 
   /** Runs one command until it succeeds; returns how many runs ended in exit code 6. */
   private int untilDone(TestWiring cli, TaskId task, String action, String... args) {
-    String[] full = new String[args.length + 3];
-    full[0] = action;
-    full[1] = "--task-id";
-    full[2] = task.value();
-    System.arraycopy(args, 0, full, 3, args.length);
+    String[] full = TestWiring.command(action, task.value(), args);
     for (int run = 0; run < 50; run++) {
       TestWiring.Run result = cli.run(full);
       if (direct.configMaps().inNamespace(MockApi.NAMESPACE).withName(task.configMapName()).get() != null) {

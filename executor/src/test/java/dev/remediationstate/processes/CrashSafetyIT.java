@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * belongs to a request that was sent, once, and every run that finished before its kill is in it.
  */
 class CrashSafetyIT {
-  static final int RUNS = 200;
+  static final int RUNS = Integer.getInteger("rs.it.crash-runs", 200);
   static final int BATCH = 4;
 
   @Test
