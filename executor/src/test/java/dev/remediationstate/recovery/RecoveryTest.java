@@ -54,12 +54,14 @@ class RecoveryTest {
     RemediationState state = RemediationState.initial(TASK.value(), 5, Map.of(), T0);
     StateObject sound = StateConfigMap.encode(state, Optional.empty());
     StateObject withBackup = StateConfigMap.encode(state.startIteration("r", T0), Optional.of(sound));
+    RemediationState next = state.startIteration("r", T0).startIteration("s", T0);
+    StateObject roomy = StateConfigMap.encode(next, Optional.of(withBackup));
+    long withoutBackup = roomy.apiSize() - roomy.binaryData().get(StateBackup.KEY).length;
     Map<String, String> data = new LinkedHashMap<>(withBackup.data());
-    data.put("foreign", "y".repeat((int) StateConfigMap.BUDGET - 2_000));
+    data.put("foreign", "y".repeat((int) (StateConfigMap.BUDGET - withoutBackup - 10)));
     StateObject crowded =
         new StateObject(withBackup.name(), withBackup.labels(), withBackup.annotations(), data,
             withBackup.binaryData(), "7", "uid");
-    RemediationState next = StateConfigMap.decode(crowded, TASK).startIteration("s", T0);
     StateObject written = StateConfigMap.encode(next, Optional.of(crowded));
     assertTrue(written.apiSize() <= StateConfigMap.BUDGET);
     assertNull(written.binaryData().get(StateBackup.KEY));
