@@ -6,6 +6,7 @@ import dev.remediationstate.results.ResultFiles;
 import dev.remediationstate.results.Results;
 import dev.remediationstate.results.StdoutJson;
 import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.RetryPolicy;
 import dev.remediationstate.store.StateStore;
 import dev.remediationstate.store.Transaction;
 import java.io.PrintWriter;
@@ -43,11 +44,12 @@ abstract class ActionCommand implements Callable<Integer> {
     MDC.put("action", action.name());
     String requestId = common.requestId();
     Optional<ResultFiles> files = common.resultFiles(wiring);
-    StateStore store = wiring.store(common.namespace);
+    RetryPolicy conflicts = common.conflictPolicy();
+    StateStore store = common.store(wiring);
     Transaction transaction =
         new Transaction(
             store,
-            common.conflictPolicy(),
+            conflicts,
             wiring.sleeper(),
             System::nanoTime,
             () -> ThreadLocalRandom.current().nextDouble());

@@ -39,7 +39,8 @@ public final class Cli implements Runnable {
             .addSubcommand(new RecordFeedbackCommand(wiring))
             .addSubcommand(new GateCommand(wiring))
             .addSubcommand(new ShowCommand(wiring))
-            .addSubcommand(new GcCommand(wiring));
+            .addSubcommand(new GcCommand(wiring))
+            .addSubcommand(new RecoverCommand(wiring));
     cli.setOut(out);
     cli.setErr(err);
     ExitCodes.install(cli);
@@ -60,7 +61,7 @@ public final class Cli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "an action is required: init, next-iteration, record-feedback, gate, show or gc");
+        "an action is required: init, next-iteration, record-feedback, gate, show, recover or gc");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -4,12 +4,15 @@ import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.log.LogLevels;
 import dev.remediationstate.results.ResultFiles;
 import dev.remediationstate.store.RetryPolicy;
+import dev.remediationstate.store.RetryingStateStore;
+import dev.remediationstate.store.StateStore;
 import dev.remediationstate.state.Printable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.event.Level;
 import picocli.CommandLine.Option;
@@ -73,6 +76,23 @@ public final class CommonOptions {
   Duration conflictTimeout;
 
   @Option(
+      names = "--api-attempts",
+      defaultValue = "${env:RS_API_ATTEMPTS:-8}",
+      description =
+          "Attempts per API request on 429, 5xx, timeouts and resets (default ${DEFAULT-VALUE})."
+              + " Env: RS_API_ATTEMPTS.")
+  int apiAttempts;
+
+  @Option(
+      names = "--api-timeout",
+      defaultValue = "${env:RS_API_TIMEOUT:-60s}",
+      converter = DurationConverter.class,
+      description =
+          "Time budget for retrying 429, 5xx, timeouts and resets, separate from the conflict"
+              + " budget (default ${DEFAULT-VALUE}). Env: RS_API_TIMEOUT.")
+  Duration apiTimeout;
+
+  @Option(
       names = {"-v", "--verbose"},
       defaultValue = "${env:RS_VERBOSE:-false}",
       description = "Debug logs and stack traces. Env: RS_VERBOSE.")
@@ -116,6 +136,28 @@ public final class CommonOptions {
         conflictTimeout,
         RetryPolicy.CONFLICTS.initialDelay(),
         RetryPolicy.CONFLICTS.maxDelay());
+  }
+
+  RetryPolicy transientPolicy() {
+    if (apiAttempts < 1 || apiAttempts > 100) {
+      throw new InvalidInputException("api-attempts", apiAttempts + " is outside 1..100");
+    }
+    return new RetryPolicy(
+        apiAttempts,
+        apiTimeout,
+        RetryPolicy.TRANSIENT.initialDelay(),
+        RetryPolicy.TRANSIENT.maxDelay());
+  }
+
+  /** The wiring's store behind the one transient-retry layer. */
+  StateStore store(Wiring wiring) {
+    RetryPolicy policy = transientPolicy();
+    return new RetryingStateStore(
+        wiring.store(namespace),
+        policy,
+        wiring.sleeper(),
+        System::nanoTime,
+        () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /** The results directory, checked to be usable before anything is written to the API. */

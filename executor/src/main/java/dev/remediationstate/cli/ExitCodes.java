@@ -65,6 +65,9 @@ final class ExitCodes {
     if (command instanceof GcCommand gc) {
       return gc.verbose;
     }
+    if (command instanceof RecoverCommand recover) {
+      return recover.common.verbose;
+    }
     return false;
   }
 

@@ -2,7 +2,6 @@ package dev.remediationstate.cli;
 
 import dev.remediationstate.gc.GcEdges;
 import dev.remediationstate.kube.ConfigMapGcEdges;
-import dev.remediationstate.kube.ConfigMapStateStore;
 import dev.remediationstate.kube.KubeConnection;
 import dev.remediationstate.store.Sleeper;
 import dev.remediationstate.store.StateStore;
@@ -23,7 +22,7 @@ final class ProductionWiring implements Wiring {
     KubeConnection.Connected connected =
         new KubeConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT).connect(namespaceFlag);
     client = connected.client();
-    return new ConfigMapStateStore(connected.client(), connected.namespace());
+    return connected.store();
   }
 
   @Override

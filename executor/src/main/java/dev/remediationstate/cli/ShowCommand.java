@@ -69,7 +69,7 @@ final class ShowCommand implements Callable<Integer> {
     MDC.put("taskId", taskId.value());
     MDC.put("action", "show");
     String name = StateConfigMap.name(taskId);
-    StateStore store = wiring.store(common.namespace);
+    StateStore store = common.store(wiring);
     StateObject object =
         store
             .read(name)

@@ -1,13 +1,17 @@
 package dev.remediationstate.kube;
 
 import dev.remediationstate.failure.ApiRefusedException;
-import dev.remediationstate.failure.OutcomeUnknownException;
 import dev.remediationstate.failure.RemediationException;
+import dev.remediationstate.failure.TransientApiException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Turns a fabric8 failure into the typed failure the caller acts on. Branches on the HTTP code
- * only: the reason text differs between servers.
+ * only: the reason text differs between servers. Every 4xx but 408 and 429 is a refusal (never
+ * retried); 408, 429, every 5xx and "no answer" (timeout, reset) are transient. A 403 names the
+ * verb and resource the ServiceAccount lacks.
  */
 final class ApiFailures {
   private ApiFailures() {}
@@ -16,9 +20,15 @@ final class ApiFailures {
    * @param verb the Kubernetes verb (get, create, update, list, delete, patch)
    * @param object e.g. {@code configmaps/task-a-state}
    * @param writing whether the request could have changed the object
+   * @param retryAfter the {@code Retry-After} the server sent with this failure, if any
    */
   static RemediationException of(
-      KubernetesClientException e, String verb, String object, String namespace, boolean writing) {
+      KubernetesClientException e,
+      String verb,
+      String object,
+      String namespace,
+      boolean writing,
+      Optional<Duration> retryAfter) {
     int code = e.getCode();
     String at = verb + " " + object + " in namespace " + namespace;
     if (code == 401) {
@@ -32,21 +42,37 @@ final class ApiFailures {
               + "' on configmaps in namespace " + namespace,
           e);
     }
-    if (code == 400 || code == 404 || code == 405 || code == 409 || code == 410 || code == 413
-        || code == 415 || code == 422) {
+    if (code >= 400 && code < 500 && code != 408 && code != 429) {
       return new ApiRefusedException(
           code, "the API server refused to " + at + " (HTTP " + code + "): " + detail(e), e);
     }
-    String what = code <= 0 ? "no answer" : "HTTP " + code;
+    String what = code <= 0 ? "no answer: " + detail(e) : "HTTP " + code;
+    int httpCode = Math.max(code, 0);
+    Optional<Duration> hint = retryAfter.or(() -> statusRetryAfter(e));
     if (writing) {
-      return new OutcomeUnknownException(
+      return new TransientApiException(
           "could not confirm " + at + " (" + what + "): it may have been applied; re-run with the"
               + " same --request-id",
+          httpCode,
+          true,
+          hint,
           e);
     }
-    return new OutcomeUnknownException(
+    return new TransientApiException(
         "API server unavailable to " + at + " (" + what + "): nothing was written; safe to re-run",
+        httpCode,
+        false,
+        hint,
         e);
+  }
+
+  /** A Kubernetes {@code Status} body may carry {@code details.retryAfterSeconds}. */
+  private static Optional<Duration> statusRetryAfter(KubernetesClientException e) {
+    if (e.getStatus() == null || e.getStatus().getDetails() == null) {
+      return Optional.empty();
+    }
+    Integer seconds = e.getStatus().getDetails().getRetryAfterSeconds();
+    return seconds == null || seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
   }
 
   private static String detail(KubernetesClientException e) {

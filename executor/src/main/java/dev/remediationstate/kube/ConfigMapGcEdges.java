@@ -26,6 +26,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -73,7 +74,7 @@ public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, Co
       if (e.getCode() == 410) {
         throw new ListExpiredException("list of configmaps in " + namespace + " expired", e);
       }
-      throw ApiFailures.of(e, "list", "configmaps", namespace, false);
+      throw ApiFailures.of(e, "list", "configmaps", namespace, false, Optional.empty());
     }
     List<Listed> items = new ArrayList<>(list.getItems().size());
     for (ConfigMap cm : list.getItems()) {
@@ -105,7 +106,7 @@ public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, Co
       if (e.getCode() == 409 || e.getCode() == 404) {
         throw new ConflictException("configmaps/" + name + " changed since it was listed", e);
       }
-      throw ApiFailures.of(e, "patch", "configmaps/" + name, namespace, true);
+      throw ApiFailures.of(e, "patch", "configmaps/" + name, namespace, true, Optional.empty());
     }
   }
 
@@ -135,7 +136,7 @@ public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, Co
                 + resourceVersion,
             e);
       }
-      throw ApiFailures.of(e, "delete", "configmaps/" + name, namespace, true);
+      throw ApiFailures.of(e, "delete", "configmaps/" + name, namespace, true, Optional.empty());
     }
   }
 

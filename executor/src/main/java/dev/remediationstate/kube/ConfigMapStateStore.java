@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The state store on the Kubernetes API: GET, POST, and PUT with the resourceVersion that was read
@@ -19,10 +21,18 @@ import java.util.Optional;
 public final class ConfigMapStateStore implements StateStore {
   private final KubernetesClient client;
   private final String namespace;
+  private final Supplier<Optional<Duration>> retryAfter;
 
   public ConfigMapStateStore(KubernetesClient client, String namespace) {
+    this(client, namespace, Optional::empty);
+  }
+
+  /** @param retryAfter the {@code Retry-After} of the failure being mapped, taken once */
+  public ConfigMapStateStore(
+      KubernetesClient client, String namespace, Supplier<Optional<Duration>> retryAfter) {
     this.client = client;
     this.namespace = namespace;
+    this.retryAfter = retryAfter;
   }
 
   public String namespace() {
@@ -35,7 +45,8 @@ public final class ConfigMapStateStore implements StateStore {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
       return Optional.ofNullable(cm).map(ConfigMapStateStore::toObject);
     } catch (KubernetesClientException e) {
-      throw ApiFailures.of(e, "get", "configmaps/" + name, namespace, false);
+      throw ApiFailures.of(
+          e, "get", "configmaps/" + name, namespace, false, retryAfter.get());
     }
   }
 
@@ -49,7 +60,8 @@ public final class ConfigMapStateStore implements StateStore {
       if (e.getCode() == 409) {
         throw new ConflictException("configmaps/" + object.name() + " already exists", e);
       }
-      throw ApiFailures.of(e, "create", "configmaps/" + object.name(), namespace, true);
+      throw ApiFailures.of(
+          e, "create", "configmaps/" + object.name(), namespace, true, retryAfter.get());
     }
   }
 
@@ -72,7 +84,8 @@ public final class ConfigMapStateStore implements StateStore {
       if (e.getCode() == 409) {
         throw new ConflictException("configmaps/" + object.name() + " changed since read", e);
       }
-      throw ApiFailures.of(e, "update", "configmaps/" + object.name(), namespace, true);
+      throw ApiFailures.of(
+          e, "update", "configmaps/" + object.name(), namespace, true, retryAfter.get());
     }
   }
 

@@ -8,8 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Builds the API client for one short-lived process.
@@ -26,10 +30,19 @@ import java.util.Optional;
  *
  * <p>The namespace is the {@code --namespace} flag, else the pod's service-account namespace, else
  * the kubeconfig context's namespace, else {@code default}.
+ *
+ * <p>fabric8's own request retry is switched off ({@code requestRetryBackoffLimit 0}): it would
+ * re-send a PUT after a lost response and ignore {@code Retry-After}. The one transient-retry layer
+ * is {@code dev.remediationstate.store.RetryingStateStore}, with its own budget. Each request
+ * times out after {@value #REQUEST_TIMEOUT_MILLIS} ms (connect: {@value #CONNECT_TIMEOUT_MILLIS}
+ * ms).
  */
 public final class KubeConnection {
   public static final Path SERVICE_ACCOUNT =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+
+  public static final int REQUEST_TIMEOUT_MILLIS = 15_000;
+  public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
   private final Map<String, String> env;
   private final Path serviceAccountDir;
@@ -40,26 +53,41 @@ public final class KubeConnection {
         nonBlank(env.get("RS_SERVICEACCOUNT_DIR")).map(Path::of).orElse(serviceAccountDir);
   }
 
-  /** A connected client and the namespace it works in. */
-  public record Connected(KubernetesClient client, String namespace) {}
+  /**
+   * A connected client, the namespace it works in, and the {@code Retry-After} of its latest
+   * throttled response (taken once).
+   */
+  public record Connected(
+      KubernetesClient client, String namespace, Supplier<Optional<Duration>> retryAfter) {
+    public ConfigMapStateStore store() {
+      return new ConfigMapStateStore(client, namespace, retryAfter);
+    }
+  }
 
   public Connected connect(String namespaceFlag) {
     Config config = inPod() ? podConfig() : Config.autoConfigure(null);
-    config.setRequestRetryBackoffLimit(3);
-    config.setRequestRetryBackoffInterval(200);
-    config.setConnectionTimeout(5_000);
-    config.setRequestTimeout(15_000);
     String namespace =
         nonBlank(namespaceFlag)
             .or(() -> readFile(serviceAccountDir.resolve("namespace")))
             .or(() -> nonBlank(config.getNamespace()))
             .orElse("default");
+    return connect(config, namespace);
+  }
+
+  /** Builds the client for {@code config} with the settings above; tests use it too. */
+  public static Connected connect(Config config, String namespace) {
+    config.setRequestRetryBackoffLimit(0);
+    config.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
+    config.setRequestTimeout(REQUEST_TIMEOUT_MILLIS);
+    RetryAfterCapture retryAfter = new RetryAfterCapture(() -> ZonedDateTime.now(ZoneOffset.UTC));
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(config)
             .withHttpClientFactory(new ShutdownJdkHttpClientFactory())
+            .withHttpClientBuilderConsumer(
+                builder -> builder.addOrReplaceInterceptor(RetryAfterCapture.NAME, retryAfter))
             .build();
-    return new Connected(client, namespace);
+    return new Connected(client, namespace, retryAfter::take);
   }
 
   boolean inPod() {

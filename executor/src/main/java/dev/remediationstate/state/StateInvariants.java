@@ -75,6 +75,12 @@ public final class StateInvariants {
         break;
       }
     }
+    for (int i = 0; i < s.requests().size(); i++) {
+      AppliedRequest request = s.requests().get(i);
+      if (request == null || request.key() == null || request.action() == null) {
+        problems.add("requests[" + i + "] needs a key and an action");
+      }
+    }
     if (s.feedbackSequence() < s.feedback().size() + s.archivedFeedbackCount()) {
       problems.add("feedbackSequence is lower than the number of entries");
     }

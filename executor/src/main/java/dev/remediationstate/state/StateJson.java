@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.remediationstate.failure.InvalidStateException;
@@ -70,27 +72,44 @@ public final class StateJson {
   }
 
   /**
-   * Parses and checks a stored state.
+   * Parses and checks a stored state; an older schema is migrated in memory first ({@link
+   * Migrations}).
    *
    * @param where names the object in error messages, e.g. {@code configmap/task-a-state}
    */
   public static RemediationState read(String json, String where) {
-    RemediationState state;
-    try {
-      state = MAPPER.readValue(json, RemediationState.class);
-    } catch (JsonProcessingException e) {
-      throw new InvalidStateException(
-          where + ": state.json is not a valid state: " + firstLine(e.getOriginalMessage()), e);
-    }
-    if (state == null) {
-      throw new InvalidStateException(where + ": state.json is null");
-    }
+    RemediationState state = parse(json, where);
     List<String> problems = StateInvariants.check(state);
     if (!problems.isEmpty()) {
       throw new InvalidStateException(
           where + ": state.json is inconsistent: " + String.join("; ", problems));
     }
     return state;
+  }
+
+  /**
+   * Parses a stored state and migrates an older schema, without checking the invariants: what
+   * {@code recover} starts from. Unreadable JSON is an {@link InvalidStateException}.
+   */
+  public static RemediationState parse(String json, String where) {
+    try {
+      JsonNode tree = MAPPER.readTree(json);
+      if (tree == null || !tree.isObject()) {
+        throw new InvalidStateException(where + ": state.json is not a JSON object");
+      }
+      ObjectNode current = Migrations.upgrade((ObjectNode) tree, where);
+      RemediationState state = MAPPER.treeToValue(current, RemediationState.class);
+      if (state == null) {
+        throw new InvalidStateException(where + ": state.json is null");
+      }
+      return state;
+    } catch (JsonProcessingException e) {
+      throw new InvalidStateException(
+          where + ": state.json is not a valid state: " + firstLine(e.getOriginalMessage()), e);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidStateException(
+          where + ": state.json is not a valid state: " + firstLine(e.getMessage()), e);
+    }
   }
 
   private static String firstLine(String message) {

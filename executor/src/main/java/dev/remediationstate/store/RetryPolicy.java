@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
- * How often and how long to retry after a conflict: exponential backoff with "equal jitter" (half
+ * How often and how long to retry, after a conflict ({@link #CONFLICTS}) or a transient API failure
+ * ({@link #TRANSIENT}): exponential backoff with "equal jitter" (half
  * the delay fixed, half random), bounded both by attempts and by total elapsed time. A value; it
  * does no sleeping itself.
  */
@@ -14,6 +15,13 @@ public record RetryPolicy(
   /** Generous enough for 16 writers racing on one object; a single loop rarely needs a retry. */
   public static final RetryPolicy CONFLICTS =
       new RetryPolicy(16, Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofSeconds(1));
+
+  /**
+   * For 429, 5xx, timeouts and resets: a slower start (the server is struggling) and a minute in
+   * total, separate from the conflict budget.
+   */
+  public static final RetryPolicy TRANSIENT =
+      new RetryPolicy(8, Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofSeconds(5));
 
   public RetryPolicy {
     if (maxAttempts < 1) {

@@ -67,6 +67,7 @@ public final class StateConfigMap {
 
   private StateConfigMap() {}
 
+
   public static String name(TaskId taskId) {
     return taskId.configMapName();
   }
@@ -132,8 +133,20 @@ public final class StateConfigMap {
     }
   }
 
-  /** Lays out {@code state} over {@code previous} (keeping foreign keys), within the budget. */
-  public static StateObject encode(RemediationState given, Optional<StateObject> previous) {
+  /**
+   * Lays out {@code state} over {@code previous} (keeping foreign keys), within the budget, and
+   * keeps the {@code state.json} it replaces as the {@link StateBackup} when that fits too.
+   */
+  public static StateObject encode(RemediationState state, Optional<StateObject> previous) {
+    return encode(state, previous, previous.map(p -> p.data().get(KEY_STATE)));
+  }
+
+  /**
+   * As {@link #encode(RemediationState, Optional)}, with the copy to keep as the backup given
+   * explicitly: {@code recover} keeps the last good copy rather than the corrupt one it replaces.
+   */
+  public static StateObject encode(
+      RemediationState given, Optional<StateObject> previous, Optional<String> backup) {
     RemediationState state = given.atCurrentSchema();
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
@@ -154,6 +167,7 @@ public final class StateConfigMap {
     labels.put(LABEL_TASK_ID, state.taskId());
     labels.put(LABEL_STATUS, state.status().value());
     annotations.put(ANNOTATION_SCHEMA, Integer.toString(state.schemaVersion()));
+    binaryData.remove(StateBackup.KEY);
     binaryData.keySet().removeIf(k -> k.startsWith(FEEDBACK_KEY_PREFIX));
     binaryData.put(KEY_FEEDBACK, FeedbackCodec.encode(state.feedback()));
     data.put(KEY_STATE, StateJson.write(state.withFeedback(List.of())));
@@ -178,6 +192,14 @@ public final class StateConfigMap {
           "configmap/" + name + " would hold " + size + " bytes, over the budget of " + BUDGET
               + " bytes; nothing was written");
     }
-    return object;
+    StateBackup.attach(binaryData, backup, size, BUDGET);
+    return new StateObject(
+        object.name(),
+        object.labels(),
+        object.annotations(),
+        object.data(),
+        binaryData,
+        object.resourceVersion(),
+        object.uid());
   }
 }

@@ -159,7 +159,7 @@ class CliTest {
   void passesTheNamespaceFlagToTheStore() {
     FakeWiring wiring = new FakeWiring(store);
     run(wiring, "init", "--task-id", "pr-1", "-n", "team-a");
-    assertEquals("team-a", wiring.namespaceAsked);
+    assertEquals("team-a", wiring.namespaceAsked());
   }
 
   @Test

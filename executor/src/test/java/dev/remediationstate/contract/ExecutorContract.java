@@ -3,6 +3,10 @@ package dev.remediationstate.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.remediationstate.cli.Cli;
+import dev.remediationstate.cli.FakeWiring;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -172,7 +176,9 @@ final class ExecutorContract {
       InMemoryStateStore store, Optional<Path> defaultResultsDir, Map<String, String> env, StringWriter err) {
     CommandLine cli =
         Cli.commandLine(
-            new ContractWiring(store, defaultResultsDir),
+            new FakeWiring(store)
+                .withClock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
+                .withDefaultResultsDir(defaultResultsDir),
             new PrintWriter(new StringWriter(), true),
             new PrintWriter(err, true));
     if (!env.isEmpty()) {

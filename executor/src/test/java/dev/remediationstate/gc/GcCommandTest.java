@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.remediationstate.cli.Cli;
+import dev.remediationstate.cli.FakeWiring;
 import dev.remediationstate.kube.ConfigMapGcEdges;
 import dev.remediationstate.state.Status;
 import dev.remediationstate.store.StateObject;
@@ -41,7 +42,7 @@ class GcCommandTest {
     all[0] = "gc";
     System.arraycopy(args, 0, all, 1, args.length);
     int code =
-        Cli.execute(all, new TestWiring(edges, clock), new PrintWriter(out), new PrintWriter(err));
+        Cli.execute(all, FakeWiring.forGc(edges, clock), new PrintWriter(out), new PrintWriter(err));
     String stdout = out.toString().trim();
     return new Run(code, stdout.isEmpty() ? null : new ObjectMapper().readTree(stdout), err.toString());
   }

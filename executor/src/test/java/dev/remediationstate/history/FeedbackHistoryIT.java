@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.remediationstate.cli.Cli;
+import dev.remediationstate.cli.FakeWiring;
 import dev.remediationstate.cli.Wiring;
 import dev.remediationstate.kube.ConfigMapStateStore;
 import dev.remediationstate.state.StateJson;
@@ -282,39 +283,6 @@ class FeedbackHistoryIT {
   }
 
   private static Wiring wiring() {
-    return new Wiring() {
-      @Override
-      public StateStore store(String namespaceFlag) {
-        return new ConfigMapStateStore(client, "default");
-      }
-
-      @Override
-      public dev.remediationstate.gc.GcEdges gcEdges(String namespaceFlag) {
-        throw new AssertionError("this test does not exercise gc");
-      }
-
-      @Override
-      public Clock clock() {
-        return Clock.systemUTC();
-      }
-
-      @Override
-      public Sleeper sleeper() {
-        return Sleeper.REAL;
-      }
-
-      @Override
-      public InputStream stdin() {
-        return InputStream.nullInputStream();
-      }
-
-      @Override
-      public Optional<Path> defaultResultsDir() {
-        return Optional.empty();
-      }
-
-      @Override
-      public void close() {}
-    };
+    return new FakeWiring(new ConfigMapStateStore(client, "default")).withClock(Clock.systemUTC());
   }
 }

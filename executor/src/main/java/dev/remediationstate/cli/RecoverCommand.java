@@ -1,0 +1,131 @@
+package dev.remediationstate.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.remediationstate.failure.InvalidStateException;
+import dev.remediationstate.recovery.Diagnosis;
+import dev.remediationstate.recovery.Recovery;
+import dev.remediationstate.recovery.StateCheck;
+import dev.remediationstate.results.ResultFiles;
+import dev.remediationstate.results.Results;
+import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.StateConfigMap;
+import dev.remediationstate.store.StateObject;
+import dev.remediationstate.store.Transaction;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.MDC;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Validates the stored state and, with {@code --repair}, repairs it in one conditional write
+ * ({@link Recovery}). Prints a JSON report on stdout; exits 0 when the state is healthy or was
+ * repaired, 3 when problems remain.
+ */
+@Command(
+    name = "recover",
+    description =
+        "Check the task's state (JSON, schema, iteration, status, feedback, timestamps, labels);"
+            + " --repair fixes it, keeping the damaged original.",
+    mixinStandardHelpOptions = true)
+final class RecoverCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--repair",
+      defaultValue = "${env:RS_REPAIR:-false}",
+      description = "Repair what was found (one atomic write). Env: RS_REPAIR.")
+  boolean repair;
+
+  private final Wiring wiring;
+
+  RecoverCommand(Wiring wiring) {
+    this.wiring = wiring;
+  }
+
+  private record Outcome(Diagnosis diagnosis, Optional<Recovery.Plan> plan) {}
+
+  @Override
+  public Integer call() throws Exception {
+    common.applyVerbosity();
+    TaskId taskId = new TaskId(common.taskId);
+    MDC.put("taskId", taskId.value());
+    MDC.put("action", "recover");
+    Optional<ResultFiles> files = common.resultFiles(wiring);
+    Transaction transaction =
+        new Transaction(
+            common.store(wiring),
+            common.conflictPolicy(),
+            wiring.sleeper(),
+            System::nanoTime,
+            () -> ThreadLocalRandom.current().nextDouble());
+    String name = StateConfigMap.name(taskId);
+    Outcome outcome =
+        transaction
+            .run(
+                name,
+                current -> {
+                  StateObject object =
+                      current.orElseThrow(
+                          () ->
+                              new InvalidStateException(
+                                  "configmap/" + name + " not found: nothing to recover; run init"));
+                  Diagnosis diagnosis = StateCheck.diagnose(object, taskId);
+                  if (diagnosis.healthy() || !repair) {
+                    return Transaction.Change.none(new Outcome(diagnosis, Optional.empty()));
+                  }
+                  Recovery.Plan plan =
+                      Recovery.plan(object, taskId, diagnosis, wiring.clock().instant());
+                  return Transaction.Change.write(
+                      plan.object(), new Outcome(diagnosis, Optional.of(plan)));
+                })
+            .result();
+    Diagnosis diagnosis = outcome.diagnosis();
+    Results results =
+        Results.empty()
+            .with("healthy", diagnosis.healthy())
+            .with("problems", diagnosis.problems().size())
+            .with("repaired", outcome.plan().isPresent())
+            .with("source", outcome.plan().map(p -> p.repaired().source()).orElse(""))
+            .with("preserved", outcome.plan().map(Recovery.Plan::preservedKey).orElse(""));
+    if (files.isPresent()) {
+      files.get().write(results);
+    }
+    spec.commandLine().getOut().println(report(results, diagnosis, outcome.plan()));
+    spec.commandLine().getOut().flush();
+    if (!diagnosis.healthy() && outcome.plan().isEmpty()) {
+      throw new InvalidStateException(
+          "configmap/" + name + ": " + diagnosis.problems().size() + " problem(s) found, first: "
+              + diagnosis.problems().get(0).check() + ": " + diagnosis.problems().get(0).detail()
+              + (diagnosis.newerSchema() ? "" : "; run recover --repair"));
+    }
+    return 0;
+  }
+
+  private static String report(Results results, Diagnosis diagnosis, Optional<Recovery.Plan> plan) {
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    ObjectNode report = json.objectNode();
+    results.asMap().forEach(report::put);
+    ArrayNode problems = report.putArray("findings");
+    diagnosis
+        .problems()
+        .forEach(
+            p ->
+                problems
+                    .addObject()
+                    .put("check", p.check())
+                    .put("detail", p.detail())
+                    .put("blocksActions", p.blocksActions()));
+    ArrayNode actions = report.putArray("actions");
+    plan.map(p -> p.repaired().actions()).orElse(List.of()).forEach(actions::add);
+    return report.toString();
+  }
+}

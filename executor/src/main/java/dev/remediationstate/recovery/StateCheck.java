@@ -1,0 +1,188 @@
+package dev.remediationstate.recovery;
+
+import dev.remediationstate.failure.InvalidStateException;
+import dev.remediationstate.state.FeedbackEntry;
+import dev.remediationstate.state.IterationRecord;
+import dev.remediationstate.state.RemediationState;
+import dev.remediationstate.state.StateInvariants;
+import dev.remediationstate.state.StateJson;
+import dev.remediationstate.state.Status;
+import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.StateConfigMap;
+import dev.remediationstate.store.StateObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Validates a stored state ConfigMap, reading only: the JSON parses, the schema is known, the
+ * iteration agrees with the history, the status with the iteration and limit, feedback references
+ * started iterations, timestamps never go back, and the labels, annotation and human-readable keys
+ * agree with {@code state.json}. Pure; never throws for a bad state.
+ */
+public final class StateCheck {
+  private StateCheck() {}
+
+  public static Diagnosis diagnose(StateObject object, TaskId taskId) {
+    String where = "configmap/" + object.name();
+    List<Problem> problems = new ArrayList<>();
+    String json = object.data().get(StateConfigMap.KEY_STATE);
+    if (json == null) {
+      problems.add(new Problem("json", "there is no " + StateConfigMap.KEY_STATE + " key", true));
+      return new Diagnosis(Optional.empty(), problems);
+    }
+    RemediationState state;
+    try {
+      state = StateJson.parse(json, where);
+    } catch (InvalidStateException e) {
+      problems.add(new Problem("json", e.getMessage(), true));
+      return new Diagnosis(Optional.empty(), problems);
+    }
+    if (state.schemaVersion() > RemediationState.SCHEMA_VERSION) {
+      problems.add(
+          new Problem(
+              "schema",
+              "written by schema " + state.schemaVersion() + "; this executor knows up to "
+                  + RemediationState.SCHEMA_VERSION + ": upgrade the image",
+              true));
+      return new Diagnosis(Optional.of(state), problems);
+    }
+    if (!taskId.value().equals(state.taskId())) {
+      problems.add(
+          new Problem(
+              "task-id", "state.json holds task '" + state.taskId() + "', expected '" + taskId + "'",
+              true));
+      return new Diagnosis(Optional.empty(), problems);
+    }
+    for (String invariant : StateInvariants.check(state)) {
+      problems.add(new Problem(category(invariant), invariant, true));
+    }
+    statusDrift(state, problems);
+    timestampDrift(state, problems);
+    labelDrift(state, object, problems);
+    return new Diagnosis(Optional.of(state), problems);
+  }
+
+  private static String category(String invariant) {
+    if (invariant.startsWith("feedback")) {
+      return "feedback";
+    }
+    if (invariant.contains("back in time") || invariant.startsWith("createdAt")) {
+      return "timestamps";
+    }
+    if (invariant.startsWith("iteration")) {
+      return "iteration";
+    }
+    if (invariant.startsWith("maxIterations") || invariant.startsWith("status")) {
+      return "status";
+    }
+    return "invariant";
+  }
+
+  private static void statusDrift(RemediationState s, List<Problem> problems) {
+    if (s.status() == null) {
+      return;
+    }
+    if (s.status() == Status.INITIALIZED && s.iteration() > 0) {
+      problems.add(new Problem("status", "status initialized but iteration is " + s.iteration(), false));
+    }
+    if (s.status() == Status.IN_PROGRESS && s.iteration() == 0) {
+      problems.add(new Problem("status", "status in-progress but no iteration has started", false));
+    }
+    if (s.status() == Status.EXHAUSTED && !s.limitReached()) {
+      problems.add(
+          new Problem(
+              "status",
+              "status exhausted but iteration " + s.iteration() + " is below the limit "
+                  + s.maxIterations(),
+              false));
+    }
+    if (s.iteration() > s.maxIterations()) {
+      problems.add(
+          new Problem(
+              "status",
+              "iteration " + s.iteration() + " is above the limit " + s.maxIterations(),
+              false));
+    }
+  }
+
+  private static void timestampDrift(RemediationState s, List<Problem> problems) {
+    if (s.createdAt() == null || s.lastUpdate() == null) {
+      return;
+    }
+    if (s.lastUpdate().isBefore(s.createdAt())) {
+      problems.add(new Problem("timestamps", "lastUpdate is before createdAt", false));
+    }
+    Instant latest = s.createdAt();
+    for (IterationRecord r : s.iterations()) {
+      if (r != null && r.startedAt() != null && r.startedAt().isAfter(latest)) {
+        latest = r.startedAt();
+      }
+    }
+    if (!s.iterations().isEmpty()
+        && s.iterations().get(0) != null
+        && s.iterations().get(0).startedAt() != null
+        && s.iterations().get(0).startedAt().isBefore(s.createdAt())) {
+      problems.add(new Problem("timestamps", "iterations[0].startedAt is before createdAt", false));
+    }
+    Instant previous = null;
+    for (int i = 0; i < s.feedback().size(); i++) {
+      FeedbackEntry f = s.feedback().get(i);
+      if (f == null || f.receivedAt() == null) {
+        continue;
+      }
+      if (previous != null && f.receivedAt().isBefore(previous)) {
+        problems.add(new Problem("timestamps", "feedback[" + i + "].receivedAt goes back in time", false));
+      }
+      previous = f.receivedAt();
+      if (f.receivedAt().isAfter(latest)) {
+        latest = f.receivedAt();
+      }
+    }
+    if (s.lastUpdate().isBefore(latest)) {
+      problems.add(new Problem("timestamps", "lastUpdate is before the latest recorded event", false));
+    }
+  }
+
+  private static void labelDrift(RemediationState s, StateObject o, List<Problem> problems) {
+    if (s.status() == null || s.lastUpdate() == null) {
+      return;
+    }
+    Map<String, String> expected =
+        Map.of(
+            "label " + StateConfigMap.LABEL_TASK_ID, s.taskId(),
+            "label " + StateConfigMap.LABEL_STATUS, s.status().value(),
+            "annotation " + StateConfigMap.ANNOTATION_SCHEMA, Integer.toString(s.schemaVersion()),
+            "key " + StateConfigMap.KEY_ITERATION, Integer.toString(s.iteration()),
+            "key " + StateConfigMap.KEY_STATUS, s.status().value(),
+            "key " + StateConfigMap.KEY_TASK_ID, s.taskId(),
+            "key " + StateConfigMap.KEY_LAST_UPDATE, s.lastUpdate().toString());
+    expected.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> {
+              String actual = stored(o, e.getKey());
+              if (!Objects.equals(actual, e.getValue())) {
+                problems.add(
+                    new Problem(
+                        "labels",
+                        e.getKey() + " is '" + actual + "' but state.json says '" + e.getValue() + "'",
+                        false));
+              }
+            });
+  }
+
+  private static String stored(StateObject o, String what) {
+    int space = what.indexOf(' ');
+    String kind = what.substring(0, space);
+    String key = what.substring(space + 1);
+    return switch (kind) {
+      case "label" -> o.labels().get(key);
+      case "annotation" -> o.annotations().get(key);
+      default -> o.data().get(key);
+    };
+  }
+}

@@ -1,0 +1,162 @@
+package dev.remediationstate.processes;
+
+import dev.remediationstate.state.RemediationState;
+import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.StateConfigMap;
+import dev.remediationstate.store.StateObject;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small IT harness for the fault tests (the shared {@code it/TestCluster} was not on this branch
+ * yet): the CRUD mock API in this JVM with a kubeconfig for child processes, or the cluster named
+ * by {@code rs.it.kubeconfig} / {@code rs.it.namespace} (the {@code real-cluster} profile); and a
+ * launcher for the real CLI jar ({@code rs.cli.jar}) as separate processes. Child JVMs share a CDS
+ * archive made once per run and use C1 only: start-up is most of each run.
+ */
+final class ProcessCluster implements AutoCloseable {
+  final KubernetesClient client;
+  final String namespace;
+  final Path kubeconfig;
+  private final KubernetesMockServer server;
+  private final Path jar = Path.of(System.getProperty("rs.cli.jar", "target/remediation-state-cli.jar"));
+  private final Path archive;
+
+  ProcessCluster() throws IOException, InterruptedException {
+    String real = System.getProperty("rs.it.kubeconfig", "");
+    if (!real.isBlank()) {
+      server = null;
+      kubeconfig = Path.of(real);
+      String ns = System.getProperty("rs.it.namespace", "");
+      namespace = ns.isBlank() ? "default" : ns;
+      client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+    } else {
+      server =
+          new KubernetesMockServer(
+              new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+      server.init(InetAddress.getLoopbackAddress(), 0);
+      namespace = "processes";
+      kubeconfig = Files.createTempFile("rs-it-kubeconfig", ".yaml");
+      Files.writeString(kubeconfig, kubeconfigFor("http://" + server.getHostName() + ":" + server.getPort(), namespace));
+      client = server.createClient();
+    }
+    archive = jar.resolveSibling("it-cli.jsa");
+    if (!Files.exists(archive)) {
+      Process p = start(List.of("-XX:ArchiveClassesAtExit=" + archive), "show", "--task-id", "cds-warm-up");
+      p.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Starts the CLI: {@code java [jvmArgs] -jar remediation-state-cli.jar args...}. */
+  Process start(String... args) throws IOException {
+    List<String> jvm = new ArrayList<>();
+    if (Files.exists(archive)) {
+      jvm.add("-XX:SharedArchiveFile=" + archive);
+      jvm.add("-Xshare:auto");
+    }
+    return start(jvm, args);
+  }
+
+  private Process start(List<String> jvmArgs, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    command.addAll(jvmArgs);
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    command.add("--namespace");
+    command.add(namespace);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().put("RS_LOG_LEVEL", "warn");
+    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    return builder.start();
+  }
+
+  /** Stores a fresh state directly, e.g. with a limit above what {@code init} accepts. */
+  void seed(TaskId task, int maxIterations) {
+    RemediationState initial =
+        RemediationState.initial(task.value(), maxIterations, Map.of(), Instant.now());
+    StateObject object = StateConfigMap.encode(initial, Optional.empty());
+    client.configMaps().inNamespace(namespace).withName(object.name()).delete();
+    client
+        .configMaps()
+        .inNamespace(namespace)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(object.name())
+                .withLabels(object.labels())
+                .withAnnotations(object.annotations())
+                .endMetadata()
+                .withData(object.data())
+                .build())
+        .create();
+  }
+
+  /** The stored object; decoding it with {@link StateConfigMap#decode} checks every invariant. */
+  StateObject stored(TaskId task) {
+    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(task.configMapName()).get();
+    Map<String, byte[]> binary = new LinkedHashMap<>();
+    if (cm.getBinaryData() != null) {
+      cm.getBinaryData().forEach((k, v) -> binary.put(k, Base64.getDecoder().decode(v)));
+    }
+    return new StateObject(
+        cm.getMetadata().getName(), cm.getMetadata().getLabels(), cm.getMetadata().getAnnotations(),
+        cm.getData(), binary, cm.getMetadata().getResourceVersion(), cm.getMetadata().getUid());
+  }
+
+  private static String kubeconfigFor(String url, String namespace) {
+    return String.join(
+        "\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: it",
+        "  cluster:",
+        "    server: " + url,
+        "contexts:",
+        "- name: it",
+        "  context:",
+        "    cluster: it",
+        "    user: it",
+        "    namespace: " + namespace,
+        "current-context: it",
+        "users:",
+        "- name: it",
+        "  user:",
+        "    token: it-token",
+        "");
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
+    if (server != null) {
+      server.destroy();
+      Files.deleteIfExists(kubeconfig);
+    }
+  }
+}
