@@ -15,8 +15,8 @@ public interface Action {
   Outcome apply(Optional<RemediationState> current, Instant now);
 
   /**
-   * Distinguishes requests that share a request id within one action, e.g. two findings recorded
-   * by the same TaskRun. Empty for actions that run once per request.
+   * Distinguishes requests that share a request id within one action, e.g. two findings recorded by
+   * the same TaskRun. Empty for actions that run once per request.
    */
   default String idempotencyScope() {
     return "";

@@ -18,11 +18,11 @@ import org.slf4j.MDC;
 /**
  * Runs one action as one transaction on the task's ConfigMap, exactly once per request key.
  *
- * <p>Per attempt: decode and check the stored state (refusing invalid or newer-schema states
- * before the action sees them), replay the recorded results if this request key was already
- * applied, otherwise apply the action and, when it changes the state, record the request key with
- * its results in the same write. Archive pages the action cut are written before the state that
- * refers to them (see {@link Transaction}). A retried request (a step retry, or fabric8 re-sending a PUT
+ * <p>Per attempt: decode and check the stored state (refusing invalid or newer-schema states before
+ * the action sees them), replay the recorded results if this request key was already applied,
+ * otherwise apply the action and, when it changes the state, record the request key with its
+ * results in the same write. Archive pages the action cut are written before the state that refers
+ * to them (see {@link Transaction}). A retried request (a step retry, or fabric8 re-sending a PUT
  * whose response was lost) therefore meets its own write and returns the same results.
  */
 public final class ActionRunner {
@@ -72,7 +72,8 @@ public final class ActionRunner {
             });
     committed
         .stored()
-        .ifPresent(o -> MDC.put("iteration", o.data().getOrDefault(StateConfigMap.KEY_ITERATION, "")));
+        .ifPresent(
+            o -> MDC.put("iteration", o.data().getOrDefault(StateConfigMap.KEY_ITERATION, "")));
     LOG.info("{} done", action.name());
     return committed.result();
   }

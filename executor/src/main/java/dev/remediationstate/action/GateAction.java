@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>a terminal status repeats its decision ({@code complete} or {@code stop});
  *   <li>{@code complete}/{@code approved} when the latest feedback entry approves;
- *   <li>{@code stop}/{@code no-progress} when one fingerprint appears in the reviews of the last
- *       N consecutive iterations (N = {@code --no-progress-threshold}, default 3);
+ *   <li>{@code stop}/{@code no-progress} when one fingerprint appears in the reviews of the last N
+ *       consecutive iterations (N = {@code --no-progress-threshold}, default 3);
  *   <li>{@code stop}/{@code limit-reached} when the iteration limit is reached;
  *   <li>otherwise {@code continue}, with reason {@code not-started}, {@code changes-requested} or
  *       {@code no-feedback} (no review of the current iteration).
@@ -67,7 +67,10 @@ public final class GateAction implements Action {
     Optional<String> repeated = repeatedFingerprint(state);
     if (repeated.isPresent()) {
       String message =
-          "finding " + repeated.get() + " came back in " + noProgressThreshold
+          "finding "
+              + repeated.get()
+              + " came back in "
+              + noProgressThreshold
               + " consecutive reviews";
       return terminal(state, Status.STOPPED, "stop", "no-progress", message, now);
     }

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Creates the state when none is stored. Idempotent: an existing state is left exactly as it is
- * and reported with {@code created=false}. Secrets in metadata values are redacted like feedback.
+ * Creates the state when none is stored. Idempotent: an existing state is left exactly as it is and
+ * reported with {@code created=false}. Secrets in metadata values are redacted like feedback.
  */
 public final class InitAction implements Action {
   public static final int MIN_ITERATIONS = 1;

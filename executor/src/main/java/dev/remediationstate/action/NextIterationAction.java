@@ -9,10 +9,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Starts the next iteration: increments the counter and records it with its start time and
- * request id. At the limit it refuses: the counter stays, {@code limit-reached=true}, and the
- * status becomes {@code exhausted}. A terminal state is reported and left unchanged. A request id
- * that already started an iteration returns that iteration again.
+ * Starts the next iteration: increments the counter and records it with its start time and request
+ * id. At the limit it refuses: the counter stays, {@code limit-reached=true}, and the status
+ * becomes {@code exhausted}. A terminal state is reported and left unchanged. A request id that
+ * already started an iteration returns that iteration again.
  */
 public final class NextIterationAction implements Action {
   private final String requestId;

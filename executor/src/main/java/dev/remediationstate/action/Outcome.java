@@ -10,7 +10,8 @@ import java.util.Optional;
  * What an action decided: the next state to write (empty: write nothing), the archive pages that
  * must be written before it (the next state refers to them), and its results.
  */
-public record Outcome(Optional<RemediationState> next, List<ArchivePage> archivePages, Results results) {
+public record Outcome(
+    Optional<RemediationState> next, List<ArchivePage> archivePages, Results results) {
   public Outcome {
     archivePages = List.copyOf(archivePages);
   }

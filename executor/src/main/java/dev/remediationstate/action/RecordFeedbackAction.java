@@ -20,9 +20,8 @@ import java.util.Optional;
  *
  * <p>Secrets in the finding are redacted before anything else sees it ({@link
  * FeedbackInput#redacted()}). After the append the {@link HistoryBudget} keeps the live history
- * within its limits, which may summarize older entries and cut archive pages; the results say
- * how many entries were {@code truncated}, {@code archived} and how many secrets were {@code
- * redacted}.
+ * within its limits, which may summarize older entries and cut archive pages; the results say how
+ * many entries were {@code truncated}, {@code archived} and how many secrets were {@code redacted}.
  */
 public final class RecordFeedbackAction implements Action {
   private final FeedbackInput input;
@@ -104,9 +103,22 @@ public final class RecordFeedbackAction implements Action {
 
   private String derivedSourceRef(int iteration, String fingerprint) {
     String content =
-        iteration + "\n" + input.verdict() + "\n" + input.severity() + "\n" + fingerprint + "\n"
-            + input.description() + "\n" + input.criteriaNotMet() + "\n"
-            + input.reproductionSteps() + "\n" + input.expectedBehavior() + "\n"
+        iteration
+            + "\n"
+            + input.verdict()
+            + "\n"
+            + input.severity()
+            + "\n"
+            + fingerprint
+            + "\n"
+            + input.description()
+            + "\n"
+            + input.criteriaNotMet()
+            + "\n"
+            + input.reproductionSteps()
+            + "\n"
+            + input.expectedBehavior()
+            + "\n"
             + input.actualBehavior();
     return "sha256:" + Fingerprint.sha256(content).substring(0, 32);
   }

@@ -19,8 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The shape of every mutating command: validate all input, run the action as one transaction,
- * then write the results to the results directory and stdout. Subclasses only build the action.
+ * The shape of every mutating command: validate all input, run the action as one transaction, then
+ * write the results to the results directory and stdout. Subclasses only build the action.
  */
 abstract class ActionCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -3,10 +3,10 @@ package dev.remediationstate.cli;
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.log.LogLevels;
 import dev.remediationstate.results.ResultFiles;
+import dev.remediationstate.state.Printable;
 import dev.remediationstate.store.RetryPolicy;
 import dev.remediationstate.store.RetryingStateStore;
 import dev.remediationstate.store.StateStore;
-import dev.remediationstate.state.Printable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +63,8 @@ public final class CommonOptions {
   @Option(
       names = "--conflict-attempts",
       defaultValue = "${env:RS_CONFLICT_ATTEMPTS:-16}",
-      description = "Attempts on 409 conflicts (default ${DEFAULT-VALUE}). Env: RS_CONFLICT_ATTEMPTS.")
+      description =
+          "Attempts on 409 conflicts (default ${DEFAULT-VALUE}). Env: RS_CONFLICT_ATTEMPTS.")
   int conflictAttempts;
 
   @Option(
@@ -121,7 +122,8 @@ public final class CommonOptions {
     if (!REQUEST_ID.matcher(requestId).matches()) {
       throw new InvalidInputException(
           "request-id",
-          "'" + Printable.escape(requestId, 64)
+          "'"
+              + Printable.escape(requestId, 64)
               + "' must be 1 to 253 letters, digits or . _ : / -, starting with a letter or digit");
     }
     return requestId;
@@ -129,7 +131,8 @@ public final class CommonOptions {
 
   RetryPolicy conflictPolicy() {
     if (conflictAttempts < 1 || conflictAttempts > 1000) {
-      throw new InvalidInputException("conflict-attempts", conflictAttempts + " is outside 1..1000");
+      throw new InvalidInputException(
+          "conflict-attempts", conflictAttempts + " is outside 1..1000");
     }
     return new RetryPolicy(
         conflictAttempts,

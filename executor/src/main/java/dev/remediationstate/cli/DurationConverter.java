@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations written as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 168h} or {@code 7d}. */
+/**
+ * Reads durations written as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 168h} or {@code 7d}.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 

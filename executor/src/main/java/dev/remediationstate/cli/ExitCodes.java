@@ -33,8 +33,11 @@ final class ExitCodes {
   private static int onParameterError(ParameterException e, String[] args) {
     PrintWriter err = e.getCommandLine().getErr();
     err.println(
-        prefix(e.getCommandLine()) + oneLine(e.getMessage()) + " (see "
-            + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+        prefix(e.getCommandLine())
+            + oneLine(e.getMessage())
+            + " (see "
+            + e.getCommandLine().getCommandSpec().qualifiedName()
+            + " --help)");
     err.flush();
     return ExitCode.USAGE.code();
   }

@@ -69,11 +69,19 @@ final class GcRun {
     new StdoutJson(options.out()).write(tally.results(policy.dryRun()));
     boolean delivered =
         metrics == null
-            || deliver(metrics, tally, Duration.ofNanos(System.nanoTime() - start), edges.namespace());
+            || deliver(
+                metrics, tally, Duration.ofNanos(System.nanoTime() - start), edges.namespace());
     if (tally.failed() > 0) {
-      options.err().println(
-          "gc: " + tally.failed() + " of " + tally.scanned() + " objects failed: "
-              + String.join(", ", tally.failedNames()) + " (see the log lines; safe to re-run)");
+      options
+          .err()
+          .println(
+              "gc: "
+                  + tally.failed()
+                  + " of "
+                  + tally.scanned()
+                  + " objects failed: "
+                  + String.join(", ", tally.failedNames())
+                  + " (see the log lines; safe to re-run)");
       options.err().flush();
     }
     return tally.failed() > 0 || !delivered ? ExitCode.PARTIAL_FAILURE.code() : ExitCode.OK.code();
@@ -95,7 +103,8 @@ final class GcRun {
       try {
         metrics.push(options.pushgatewayUrl, options.pushgatewayJob, namespace);
       } catch (IOException | RuntimeException e) {
-        LOG.error("pushgateway-url: could not push to {}: {}", options.pushgatewayUrl, e.toString());
+        LOG.error(
+            "pushgateway-url: could not push to {}: {}", options.pushgatewayUrl, e.toString());
         ok = false;
       }
     }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 final class InitCommand extends ActionCommand {
   static final int MAX_METADATA = 32;
   static final int MAX_METADATA_VALUE = 256;
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]([-._/A-Za-z0-9]{0,61}[A-Za-z0-9])?");
+  private static final Pattern KEY =
+      Pattern.compile("[A-Za-z0-9]([-._/A-Za-z0-9]{0,61}[A-Za-z0-9])?");
 
   @Option(
       names = "--max-iterations",
@@ -58,11 +59,14 @@ final class InitCommand extends ActionCommand {
       if (eq < 0 || !KEY.matcher(key).matches()) {
         throw new InvalidInputException(
             "metadata",
-            "'" + Printable.escape(pair, 64) + "' must be key=value with a key of letters, digits"
+            "'"
+                + Printable.escape(pair, 64)
+                + "' must be key=value with a key of letters, digits"
                 + " and - . _ / (at most 63)");
       }
       String value = pair.substring(eq + 1);
-      if (value.length() > MAX_METADATA_VALUE || !value.equals(Printable.escape(value, MAX_METADATA_VALUE))) {
+      if (value.length() > MAX_METADATA_VALUE
+          || !value.equals(Printable.escape(value, MAX_METADATA_VALUE))) {
         throw new InvalidInputException(
             "metadata." + key,
             "must be printable text of at most " + MAX_METADATA_VALUE + " characters");

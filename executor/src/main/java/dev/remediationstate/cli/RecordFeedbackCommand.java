@@ -62,14 +62,20 @@ final class RecordFeedbackCommand extends ActionCommand {
       throw new InvalidInputException(
           "feedback", "give exactly one of --feedback or --feedback-file ('-' for stdin)");
     }
-    if (author == null || author.isBlank() || author.length() > 128
+    if (author == null
+        || author.isBlank()
+        || author.length() > 128
         || !author.equals(Printable.escape(author, 128))) {
       throw new InvalidInputException("author", "must be printable text of 1 to 128 characters");
     }
-    if (historyLimit < HistoryBudget.MIN_LIVE_LIMIT || historyLimit > HistoryBudget.MAX_LIVE_LIMIT) {
+    if (historyLimit < HistoryBudget.MIN_LIVE_LIMIT
+        || historyLimit > HistoryBudget.MAX_LIVE_LIMIT) {
       throw new InvalidInputException(
           "history-limit",
-          "must be within " + HistoryBudget.MIN_LIVE_LIMIT + ".." + HistoryBudget.MAX_LIVE_LIMIT
+          "must be within "
+              + HistoryBudget.MIN_LIVE_LIMIT
+              + ".."
+              + HistoryBudget.MAX_LIVE_LIMIT
               + " bytes");
     }
     String json = inline ? feedback : read(feedbackFile, wiring);
@@ -92,7 +98,8 @@ final class RecordFeedbackCommand extends ActionCommand {
         }
       }
     } catch (IOException e) {
-      throw new InvalidInputException("feedback-file", "cannot read " + source + ": " + e.getMessage());
+      throw new InvalidInputException(
+          "feedback-file", "cannot read " + source + ": " + e.getMessage());
     }
     if (bytes.length > FeedbackInput.MAX_DOCUMENT_BYTES) {
       throw new InvalidInputException(

@@ -77,7 +77,9 @@ final class RecoverCommand implements Callable<Integer> {
                       current.orElseThrow(
                           () ->
                               new InvalidStateException(
-                                  "configmap/" + name + " not found: nothing to recover; run init"));
+                                  "configmap/"
+                                      + name
+                                      + " not found: nothing to recover; run init"));
                   Diagnosis diagnosis = StateCheck.diagnose(object, taskId);
                   if (diagnosis.healthy() || !repair) {
                     return Transaction.Change.none(new Outcome(diagnosis, Optional.empty()));
@@ -103,8 +105,14 @@ final class RecoverCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     if (!diagnosis.healthy() && outcome.plan().isEmpty()) {
       throw new InvalidStateException(
-          "configmap/" + name + ": " + diagnosis.problems().size() + " problem(s) found, first: "
-              + diagnosis.problems().get(0).check() + ": " + diagnosis.problems().get(0).detail()
+          "configmap/"
+              + name
+              + ": "
+              + diagnosis.problems().size()
+              + " problem(s) found, first: "
+              + diagnosis.problems().get(0).check()
+              + ": "
+              + diagnosis.problems().get(0).detail()
               + (diagnosis.newerSchema() ? "" : "; run recover --repair"));
     }
     return 0;

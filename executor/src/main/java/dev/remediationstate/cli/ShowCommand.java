@@ -74,13 +74,15 @@ final class ShowCommand implements Callable<Integer> {
         store
             .read(name)
             .orElseThrow(
-                () -> new InvalidStateException("configmap/" + name + " not found: run init first"));
+                () ->
+                    new InvalidStateException("configmap/" + name + " not found: run init first"));
     RemediationState state = StateConfigMap.decode(object, taskId);
     if (feedback) {
       FeedbackPager.Page result =
           new FeedbackPager(store, taskId).read(state, page, pageSize, !oldestFirst);
-      spec.commandLine().getOut().println(StateJson.mapper().writerWithDefaultPrettyPrinter()
-          .writeValueAsString(result));
+      spec.commandLine()
+          .getOut()
+          .println(StateJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
     } else {
       spec.commandLine().getOut().println(StateJson.writePretty(state));
     }

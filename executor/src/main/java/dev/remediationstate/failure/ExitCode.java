@@ -1,8 +1,8 @@
 package dev.remediationstate.failure;
 
 /**
- * The process exit codes: a public API, documented in the README. A gate decision is never an
- * exit code; {@code stop} is a result value with exit code 0.
+ * The process exit codes: a public API, documented in the README. A gate decision is never an exit
+ * code; {@code stop} is a result value with exit code 0.
  */
 public enum ExitCode {
   OK(0, "success"),

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One request met a transient failure: 429, a 5xx, a timeout or a dropped connection. Safe to
- * retry after a pause; {@code dev.remediationstate.store.RetryingStateStore} does so within its own
- * time budget. When the request was a write, it may have committed even though no answer came
- * back ({@link #mayHaveCommitted()}): the retry must re-read before writing again.
+ * One request met a transient failure: 429, a 5xx, a timeout or a dropped connection. Safe to retry
+ * after a pause; {@code dev.remediationstate.store.RetryingStateStore} does so within its own time
+ * budget. When the request was a write, it may have committed even though no answer came back
+ * ({@link #mayHaveCommitted()}): the retry must re-read before writing again.
  *
  * <p>Reaching the caller it means the transient budget ran out: exit code 6, re-run with the same
  * request id.

@@ -17,14 +17,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One QA finding as submitted to {@code record-feedback}, validated field by field. Parsing is
- * pure and happens before the state is read, so bad input never reaches a write. Every error
- * names the field ({@code feedback.<field>}) and what is wrong.
+ * One QA finding as submitted to {@code record-feedback}, validated field by field. Parsing is pure
+ * and happens before the state is read, so bad input never reaches a write. Every error names the
+ * field ({@code feedback.<field>}) and what is wrong.
  *
  * <p>Field names are camelCase; the snake_case spellings are accepted too. Unknown fields are
  * rejected. Control characters other than newline and tab are removed from every string; lone
- * surrogates (text that cannot be UTF-8) are refused; each field has a size cap; the document is
- * at most {@value #MAX_DOCUMENT_BYTES} bytes of UTF-8 and {@value #MAX_DEPTH} levels deep.
+ * surrogates (text that cannot be UTF-8) are refused; each field has a size cap; the document is at
+ * most {@value #MAX_DOCUMENT_BYTES} bytes of UTF-8 and {@value #MAX_DEPTH} levels deep.
  *
  * <p>{@link #redacted()} replaces secrets in every free-text field (see {@link Redactor}); the
  * action stores only the redacted form.
@@ -45,6 +45,7 @@ public record FeedbackInput(
 
   /** Largest accepted document, in bytes. */
   public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
+
   public static final int MAX_DEPTH = 8;
   public static final int MAX_TEXT = 16 * 1024;
   public static final int MAX_SHORT_TEXT = 4 * 1024;
@@ -59,9 +60,18 @@ public record FeedbackInput(
   static {
     for (String f :
         List.of(
-            "verdict", "severity", "issueType", "description", "criteriaNotMet",
-            "reproductionSteps", "expectedBehavior", "actualBehavior", "sourceRef", "author",
-            "iteration", "fingerprint")) {
+            "verdict",
+            "severity",
+            "issueType",
+            "description",
+            "criteriaNotMet",
+            "reproductionSteps",
+            "expectedBehavior",
+            "actualBehavior",
+            "sourceRef",
+            "author",
+            "iteration",
+            "fingerprint")) {
       FIELDS.put(f, f);
       FIELDS.put(f.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT), f);
     }
@@ -99,15 +109,15 @@ public record FeedbackInput(
       if (canonical == null) {
         throw new InvalidInputException(
             "feedback." + Printable.escape(e.getKey(), 64),
-            "is not a known field; known: " + String.join(", ", new java.util.LinkedHashSet<>(FIELDS.values())));
+            "is not a known field; known: "
+                + String.join(", ", new java.util.LinkedHashSet<>(FIELDS.values())));
       }
       if (fields.put(canonical, e.getValue()) != null) {
         throw new InvalidInputException("feedback." + canonical, "is given twice");
       }
     }
 
-    Verdict verdict =
-        enumField(fields, "verdict", Verdict.class, Verdict.CHANGES_REQUESTED);
+    Verdict verdict = enumField(fields, "verdict", Verdict.class, Verdict.CHANGES_REQUESTED);
     boolean changes = verdict == Verdict.CHANGES_REQUESTED;
     Severity severity = enumField(fields, "severity", Severity.class, null);
     IssueType issueType = enumField(fields, "issueType", IssueType.class, null);
@@ -193,7 +203,9 @@ public record FeedbackInput(
             () ->
                 new InvalidInputException(
                     "feedback." + name,
-                    "'" + Printable.escape(node.textValue(), 40) + "' is not one of "
+                    "'"
+                        + Printable.escape(node.textValue(), 40)
+                        + "' is not one of "
                         + WireValue.choices(type)));
   }
 
@@ -252,7 +264,8 @@ public record FeedbackInput(
       char c = value.charAt(i);
       if (Character.isHighSurrogate(c)
           ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))
-          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)))) {
+          : Character.isLowSurrogate(c)
+              && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)))) {
         throw new InvalidInputException(field, "is not valid UTF-8 text (lone surrogate)");
       }
       boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0);

@@ -20,7 +20,10 @@ public final class Fingerprint {
   public static String of(IssueType type, String description, List<String> criteria) {
     StringBuilder text = new StringBuilder(type == null ? "" : type.value()).append('\n');
     text.append(normalize(description)).append('\n');
-    criteria.stream().map(Fingerprint::normalize).sorted().forEach(c -> text.append(c).append('\n'));
+    criteria.stream()
+        .map(Fingerprint::normalize)
+        .sorted()
+        .forEach(c -> text.append(c).append('\n'));
     return sha256(text.toString()).substring(0, 16);
   }
 

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Replaces secrets in free text with a typed marker {@code [REDACTED:<type>]} before anything is
  * stored. The patterns (documented in the README) aim at credentials with a recognizable shape;
- * they leave ordinary prose, hostnames with ports, e-mail addresses and short look-alikes alone.
- * A pure function: the same text always gives the same result.
+ * they leave ordinary prose, hostnames with ports, e-mail addresses and short look-alikes alone. A
+ * pure function: the same text always gives the same result.
  */
 public final class Redactor {
   /** The text after redaction and the number of secrets replaced. */
@@ -27,7 +27,8 @@ public final class Redactor {
               0),
           new Rule(
               "jwt",
-              Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}"),
+              Pattern.compile(
+                  "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}"),
               0),
           new Rule("github-token", Pattern.compile("\\bgh[pousr]_[A-Za-z0-9]{30,255}\\b"), 0),
           new Rule("github-token", Pattern.compile("\\bgithub_pat_[A-Za-z0-9_]{22,255}\\b"), 0),
@@ -62,7 +63,9 @@ public final class Redactor {
           out = new StringBuilder(current.length());
         }
         out.append(current, last, m.start(rule.group()))
-            .append("[REDACTED:").append(rule.type()).append(']');
+            .append("[REDACTED:")
+            .append(rule.type())
+            .append(']');
         last = m.end(rule.group());
         count++;
       }

@@ -19,7 +19,9 @@ import java.util.Optional;
  * StateConfigMap.encode}).
  */
 record GcMark(Instant markedAt, Instant deleteAfter) {
-  /** The object's mark; empty when unmarked, or when the mark is unreadable (it is then renewed). */
+  /**
+   * The object's mark; empty when unmarked, or when the mark is unreadable (it is then renewed).
+   */
   static Optional<GcMark> of(StateObject object) {
     if (!present(object)) {
       return Optional.empty();

@@ -17,13 +17,15 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The metrics of one gc run in the Prometheus text format, built with the Prometheus Java client
- * on a registry of its own (no JVM or process metrics): objects by kind and outcome, states by
- * status, distributions of iterations and sizes, the run's duration, time and failures. Only the
- * gc command loads this class.
+ * The metrics of one gc run in the Prometheus text format, built with the Prometheus Java client on
+ * a registry of its own (no JVM or process metrics): objects by kind and outcome, states by status,
+ * distributions of iterations and sizes, the run's duration, time and failures. Only the gc command
+ * loads this class.
  */
 public final class GcMetrics implements SweepObserver {
-  /** Iteration buckets: loops usually stop within a few iterations; the limit is rarely above 20. */
+  /**
+   * Iteration buckets: loops usually stop within a few iterations; the limit is rarely above 20.
+   */
   private static final double[] ITERATION_BOUNDS = {0, 1, 2, 3, 5, 8, 13, 21, 34, 55};
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -128,8 +130,10 @@ public final class GcMetrics implements SweepObserver {
   /** {@code host:port[/path]} of an http(s) URL, checked. */
   public static String address(URI url) {
     String scheme = url.getScheme();
-    if (!("http".equals(scheme) || "https".equals(scheme)) || url.getHost() == null
-        || url.getQuery() != null || url.getUserInfo() != null) {
+    if (!("http".equals(scheme) || "https".equals(scheme))
+        || url.getHost() == null
+        || url.getQuery() != null
+        || url.getUserInfo() != null) {
       throw new InvalidInputException(
           "pushgateway-url", "'" + url + "' must be an http or https URL like http://host:9091");
     }

@@ -9,8 +9,8 @@ import java.time.Duration;
  * @param ttl a state expires when its last update is older than this
  * @param grace time between marking an expired object and deleting it
  * @param dryRun decide and report, write nothing
- * @param deleteUnreadable also expire states whose {@code state.json} cannot be read (their age
- *     is the {@code last_update} key or the creation time); by default they are protected
+ * @param deleteUnreadable also expire states whose {@code state.json} cannot be read (their age is
+ *     the {@code last_update} key or the creation time); by default they are protected
  * @param pageSize items per list request ({@code limit})
  * @param progressEvery a progress line after every this many objects
  */
@@ -42,6 +42,7 @@ public record GcPolicy(
   }
 
   public static GcPolicy defaults() {
-    return new GcPolicy(DEFAULT_TTL, DEFAULT_GRACE, false, false, DEFAULT_PAGE_SIZE, DEFAULT_PROGRESS_EVERY);
+    return new GcPolicy(
+        DEFAULT_TTL, DEFAULT_GRACE, false, false, DEFAULT_PAGE_SIZE, DEFAULT_PROGRESS_EVERY);
   }
 }

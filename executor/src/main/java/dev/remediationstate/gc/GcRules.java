@@ -9,9 +9,9 @@ import java.util.Optional;
  * The pure decisions of gc, documented in the README ("gc"):
  *
  * <ul>
- *   <li>A state <b>expires</b> when its last update is older than the TTL. Younger states are
- *       never written: an active loop (initialized or in-progress and touched within the TTL) is
- *       never touched.
+ *   <li>A state <b>expires</b> when its last update is older than the TTL. Younger states are never
+ *       written: an active loop (initialized or in-progress and touched within the TTL) is never
+ *       touched.
  *   <li>An expired state is <b>protected</b> (reported, never written) when it is annotated {@value
  *       #ANNOTATION_PROTECT}{@code =true}, was written by a newer schema, or its {@code state.json}
  *       cannot be read (unless {@code --delete-unreadable}).
@@ -41,7 +41,8 @@ final class GcRules {
     boolean expired = Duration.between(lastUpdate.get(), now).compareTo(policy.ttl()) > 0;
     if (!expired) {
       return GcMark.present(facts.object())
-          ? Decision.of(Step.CLEAR, "marked, but last updated " + lastUpdate.get() + ", within the TTL")
+          ? Decision.of(
+              Step.CLEAR, "marked, but last updated " + lastUpdate.get() + ", within the TTL")
           : Decision.of(Step.KEEP, "last updated " + lastUpdate.get());
     }
     if (facts.newerSchema()) {
@@ -53,8 +54,8 @@ final class GcRules {
     }
     if (mark.isPresent() && lastUpdate.get().isAfter(mark.get().markedAt())) {
       return Decision.of(
-          Step.CLEAR, "last updated " + lastUpdate.get() + ", after it was marked at "
-              + mark.get().markedAt());
+          Step.CLEAR,
+          "last updated " + lastUpdate.get() + ", after it was marked at " + mark.get().markedAt());
     }
     return markOrDelete(mark, now, "last updated " + lastUpdate.get());
   }
@@ -63,8 +64,7 @@ final class GcRules {
    * @param stateDeleted the page's state was deleted (or, in a dry run, would be) in this run
    * @param stateExists the page's state exists now
    */
-  static Decision forPage(
-      Listed page, boolean stateDeleted, boolean stateExists, Instant now) {
+  static Decision forPage(Listed page, boolean stateDeleted, boolean stateExists, Instant now) {
     if ("true".equals(page.object().annotations().get(ANNOTATION_PROTECT))) {
       return Decision.of(Step.PROTECT, "annotated " + ANNOTATION_PROTECT + "=true");
     }

@@ -22,7 +22,8 @@ record ObjectName(Kind kind, String name, String stateName) {
   }
 
   private static final Pattern STATE = Pattern.compile("task-[a-z0-9][-a-z0-9]*-state");
-  private static final Pattern PAGE = Pattern.compile("(task-[a-z0-9][-a-z0-9]*-state)-archive-\\d+");
+  private static final Pattern PAGE =
+      Pattern.compile("(task-[a-z0-9][-a-z0-9]*-state)-archive-\\d+");
 
   static ObjectName of(String name) {
     if (STATE.matcher(name).matches()) {

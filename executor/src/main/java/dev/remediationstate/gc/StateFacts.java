@@ -47,7 +47,8 @@ final class StateFacts {
   /** The schema the annotation claims, or 0 when absent or not a number. */
   int annotatedSchema() {
     try {
-      return Integer.parseInt(object().annotations().getOrDefault(StateConfigMap.ANNOTATION_SCHEMA, ""));
+      return Integer.parseInt(
+          object().annotations().getOrDefault(StateConfigMap.ANNOTATION_SCHEMA, ""));
     } catch (NumberFormatException e) {
       return 0;
     }
@@ -68,7 +69,8 @@ final class StateFacts {
       }
     }
     if (problem().isEmpty()) {
-      return Optional.ofNullable(parsed.lastUpdate()).or(() -> Optional.ofNullable(listed.created()));
+      return Optional.ofNullable(parsed.lastUpdate())
+          .or(() -> Optional.ofNullable(listed.created()));
     }
     return Optional.ofNullable(listed.created());
   }

@@ -31,6 +31,7 @@ import org.slf4j.MDC;
  */
 public final class Sweep {
   private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
+
   /** Restarts after 410 allowed in one run. */
   static final int MAX_RESTARTS = 5;
 
@@ -41,8 +42,10 @@ public final class Sweep {
   private final SweepObserver observer;
 
   private final Tally tally = new Tally();
+
   /** States deleted (in a dry run: that would be) in this run: their pages go too. */
   private final Set<String> deletedStates = new HashSet<>();
+
   private String cachedState;
   private boolean cachedStateExists;
 
@@ -72,7 +75,10 @@ public final class Sweep {
           restarts++;
           if (restarts > MAX_RESTARTS) {
             throw new OutcomeUnknownException(
-                "the list of configmaps expired (HTTP 410) " + restarts + " times; " + tally
+                "the list of configmaps expired (HTTP 410) "
+                    + restarts
+                    + " times; "
+                    + tally
                     + " so far; safe to re-run",
                 expired);
           }
@@ -103,7 +109,9 @@ public final class Sweep {
     }
     double seconds = (nanoTime.getAsLong() - start) / 1e9;
     LOG.info(
-        "gc {}done in {} s: {}", policy.dryRun() ? "(dry run) " : "", String.format("%.3f", seconds),
+        "gc {}done in {} s: {}",
+        policy.dryRun() ? "(dry run) " : "",
+        String.format("%.3f", seconds),
         tally);
     return tally;
   }
@@ -133,7 +141,8 @@ public final class Sweep {
       } else if (name.kind() == Kind.ARCHIVE_PAGE) {
         boolean stateDeleted = deletedStates.contains(name.stateName());
         decision =
-            GcRules.forPage(item, stateDeleted, !stateDeleted && stateExists(name.stateName()), now);
+            GcRules.forPage(
+                item, stateDeleted, !stateDeleted && stateExists(name.stateName()), now);
       } else {
         decision = Decision.of(Step.KEEP, "neither a state nor an archive page");
       }
@@ -167,7 +176,9 @@ public final class Sweep {
           return Outcome.PROTECTED;
         case MARK:
           if (!policy.dryRun()) {
-            edges.patches().patch(object.name(), object.resourceVersion(), GcMark.mark(now, policy.grace()));
+            edges
+                .patches()
+                .patch(object.name(), object.resourceVersion(), GcMark.mark(now, policy.grace()));
           }
           tally.marked++;
           return Outcome.MARKED;
@@ -191,7 +202,8 @@ public final class Sweep {
 
   private Outcome delete(ObjectName name, StateObject object) throws ConflictException {
     boolean deleted =
-        policy.dryRun() || edges.deletes().delete(object.name(), object.uid(), object.resourceVersion());
+        policy.dryRun()
+            || edges.deletes().delete(object.name(), object.uid(), object.resourceVersion());
     if (name.kind() == Kind.STATE) {
       deletedStates.add(object.name());
     }

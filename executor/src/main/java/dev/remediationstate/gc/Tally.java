@@ -13,6 +13,7 @@ import java.util.List;
  */
 public final class Tally {
   static final int NAMES_KEPT = 1000;
+
   /** Characters of failed names the {@code failed-objects} result may take. */
   static final int FAILED_RESULT_CHARS = 1024;
 
@@ -81,8 +82,21 @@ public final class Tally {
 
   @Override
   public String toString() {
-    return "scanned=" + scanned + " expired=" + expired + " marked=" + marked + " deleted="
-        + deleted + " restored=" + restored + " protected=" + protectedCount + " failed=" + failed
-        + " conflicts=" + conflicts;
+    return "scanned="
+        + scanned
+        + " expired="
+        + expired
+        + " marked="
+        + marked
+        + " deleted="
+        + deleted
+        + " restored="
+        + restored
+        + " protected="
+        + protectedCount
+        + " failed="
+        + failed
+        + " conflicts="
+        + conflicts;
   }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 final class EntryTrim {
   /** Characters of the description a summary keeps. */
   static final int SUMMARY_HEAD = 240;
+
   static final String CUT_MARK = " …[truncated]";
   private static final int SMALLEST_CUT = 64;
 
@@ -36,12 +37,27 @@ final class EntryTrim {
         description == null
             ? null
             : head(description, SUMMARY_HEAD)
-                + "\n[summarized: the entry was " + original + " bytes]";
+                + "\n[summarized: the entry was "
+                + original
+                + " bytes]";
     FeedbackEntry summary =
         new FeedbackEntry(
-            entry.id(), entry.iteration(), entry.receivedAt(), entry.author(), entry.sourceRef(),
-            entry.verdict(), entry.severity(), entry.issueType(), head, List.of(), List.of(), null,
-            null, entry.fingerprint(), new Truncation(Truncation.SUMMARIZED, original), Map.of());
+            entry.id(),
+            entry.iteration(),
+            entry.receivedAt(),
+            entry.author(),
+            entry.sourceRef(),
+            entry.verdict(),
+            entry.severity(),
+            entry.issueType(),
+            head,
+            List.of(),
+            List.of(),
+            null,
+            null,
+            entry.fingerprint(),
+            new Truncation(Truncation.SUMMARIZED, original),
+            Map.of());
     return size(summary) < size(entry) ? summary : entry;
   }
 
@@ -81,10 +97,22 @@ final class EntryTrim {
       }
       cut =
           new FeedbackEntry(
-              entry.id(), entry.iteration(), entry.receivedAt(), entry.author(), entry.sourceRef(),
-              entry.verdict(), entry.severity(), entry.issueType(), description, criteria, steps,
-              expected, actual, entry.fingerprint(),
-              new Truncation(Truncation.TRUNCATED, original), entry.unknown());
+              entry.id(),
+              entry.iteration(),
+              entry.receivedAt(),
+              entry.author(),
+              entry.sourceRef(),
+              entry.verdict(),
+              entry.severity(),
+              entry.issueType(),
+              description,
+              criteria,
+              steps,
+              expected,
+              actual,
+              entry.fingerprint(),
+              new Truncation(Truncation.TRUNCATED, original),
+              entry.unknown());
     }
     return cut;
   }
@@ -108,7 +136,8 @@ final class EntryTrim {
   }
 
   private static String halve(String text) {
-    String body = text.endsWith(CUT_MARK) ? text.substring(0, text.length() - CUT_MARK.length()) : text;
+    String body =
+        text.endsWith(CUT_MARK) ? text.substring(0, text.length() - CUT_MARK.length()) : text;
     return head(body, body.length() / 2) + CUT_MARK;
   }
 

@@ -15,15 +15,20 @@ import java.util.List;
 
 /**
  * Reads the whole feedback history a page at a time: the archive pages (oldest) followed by the
- * live history, as one sequence. Reads only the archive ConfigMaps a page overlaps, using the
- * entry counts in the state's archive index. Newest first unless asked otherwise.
+ * live history, as one sequence. Reads only the archive ConfigMaps a page overlaps, using the entry
+ * counts in the state's archive index. Newest first unless asked otherwise.
  */
 public final class FeedbackPager {
   public static final int MAX_PAGE_SIZE = 500;
 
   /** One page of the history. {@code nextPage} is 0 on the last page. */
   public record Page(
-      int total, int page, int pageSize, int pages, int nextPage, boolean newestFirst,
+      int total,
+      int page,
+      int pageSize,
+      int pages,
+      int nextPage,
+      boolean newestFirst,
       List<FeedbackEntry> entries) {}
 
   private final StateStore store;
@@ -41,7 +46,8 @@ public final class FeedbackPager {
     int total = state.archivedFeedbackCount() + state.feedback().size();
     int pages = Math.max(1, (total + pageSize - 1) / pageSize);
     if (page < 1 || page > pages) {
-      throw new InvalidInputException("page", "must be within 1.." + pages + " (" + total + " entries)");
+      throw new InvalidInputException(
+          "page", "must be within 1.." + pages + " (" + total + " entries)");
     }
     long skip = (long) (page - 1) * pageSize;
     int from = (int) (newestFirst ? Math.max(0, total - skip - pageSize) : skip);
@@ -50,7 +56,8 @@ public final class FeedbackPager {
     if (newestFirst) {
       Collections.reverse(entries);
     }
-    return new Page(total, page, pageSize, pages, page < pages ? page + 1 : 0, newestFirst, entries);
+    return new Page(
+        total, page, pageSize, pages, page < pages ? page + 1 : 0, newestFirst, entries);
   }
 
   /** Entries {@code from} (inclusive) to {@code to} (exclusive), oldest-first positions. */

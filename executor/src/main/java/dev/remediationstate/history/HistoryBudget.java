@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps the live feedback history of a state within its budget after an append, without ever
- * losing a finding. Pure: it sees only the state and returns the fitted state plus the archive
- * pages to write before it.
+ * Keeps the live feedback history of a state within its budget after an append, without ever losing
+ * a finding. Pure: it sees only the state and returns the fitted state plus the archive pages to
+ * write before it.
  *
  * <p>The live history (the entries inside the main ConfigMap) must stay within two limits:
  *
@@ -30,17 +30,17 @@ import java.util.List;
  * <p>When the appended history is over either limit, in this order:
  *
  * <ol>
- *   <li>the newest entry alone is cut to {@value #MAX_ENTRY_BYTES} bytes if larger (marked
- *       {@code truncated}); otherwise it is never touched;
+ *   <li>the newest entry alone is cut to {@value #MAX_ENTRY_BYTES} bytes if larger (marked {@code
+ *       truncated}); otherwise it is never touched;
  *   <li>older entries are replaced by their summaries, oldest first, until the history fits;
- *   <li>only when every older entry is a summary, the oldest summaries move to archive pages:
- *       each page takes the oldest entries up to half the summarized history or {@value
- *       #PAGE_RAW_LIMIT} bytes, whichever is less, until the history fits.
+ *   <li>only when every older entry is a summary, the oldest summaries move to archive pages: each
+ *       page takes the oldest entries up to half the summarized history or {@value #PAGE_RAW_LIMIT}
+ *       bytes, whichever is less, until the history fits.
  * </ol>
  *
- * <p>Pages depend only on the state the append started from (not on the new entry or the limit),
- * so every writer starting from the same state cuts identical pages: a retry or a racing writer
- * adopts a page instead of fighting over it.
+ * <p>Pages depend only on the state the append started from (not on the new entry or the limit), so
+ * every writer starting from the same state cuts identical pages: a retry or a racing writer adopts
+ * a page instead of fighting over it.
  */
 public final class HistoryBudget {
   public static final long DEFAULT_LIVE_LIMIT = 1024 * 1024;
@@ -49,6 +49,7 @@ public final class HistoryBudget {
   public static final int MAX_ENTRY_BYTES = 64 * 1024;
   public static final int PAGE_RAW_LIMIT = 256 * 1024;
   public static final long RESERVE = 64 * 1024;
+
   /** Data values besides state.json: iteration, status, task id, last update. */
   private static final long HUMAN_READABLE_KEYS = 128;
 
@@ -69,7 +70,8 @@ public final class HistoryBudget {
   }
 
   /** The fitted state, the pages to write first, and how many entries were shortened or moved. */
-  public record Fitted(RemediationState state, List<ArchivePage> pages, int truncated, int archived) {}
+  public record Fitted(
+      RemediationState state, List<ArchivePage> pages, int truncated, int archived) {}
 
   /** Fits a state whose newest entry (the last of its live history) was just appended. */
   public Fitted fit(RemediationState appended) {

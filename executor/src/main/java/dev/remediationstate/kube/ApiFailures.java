@@ -38,8 +38,12 @@ final class ApiFailures {
     if (code == 403) {
       return new ApiRefusedException(
           code,
-          "forbidden to " + at + " (HTTP 403): grant the ServiceAccount verb '" + verb
-              + "' on configmaps in namespace " + namespace,
+          "forbidden to "
+              + at
+              + " (HTTP 403): grant the ServiceAccount verb '"
+              + verb
+              + "' on configmaps in namespace "
+              + namespace,
           e);
     }
     if (code >= 400 && code < 500 && code != 408 && code != 429) {
@@ -51,7 +55,11 @@ final class ApiFailures {
     Optional<Duration> hint = retryAfter.or(() -> statusRetryAfter(e));
     if (writing) {
       return new TransientApiException(
-          "could not confirm " + at + " (" + what + "): it may have been applied; re-run with the"
+          "could not confirm "
+              + at
+              + " ("
+              + what
+              + "): it may have been applied; re-run with the"
               + " same --request-id",
           httpCode,
           true,
@@ -72,7 +80,9 @@ final class ApiFailures {
       return Optional.empty();
     }
     Integer seconds = e.getStatus().getDetails().getRetryAfterSeconds();
-    return seconds == null || seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+    return seconds == null || seconds < 0
+        ? Optional.empty()
+        : Optional.of(Duration.ofSeconds(seconds));
   }
 
   private static String detail(KubernetesClientException e) {

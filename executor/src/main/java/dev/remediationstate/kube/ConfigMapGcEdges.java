@@ -26,17 +26,16 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * gc's edges on the Kubernetes API: a paged list ({@code limit} + {@code continue}; 410 becomes
  * {@link ListExpiredException}), a JSON merge patch of labels and annotations carrying {@code
- * metadata.resourceVersion} (a precondition: 409 when the object changed, 404 when it is gone:
- * both are conflicts), and a DELETE whose
- * {@code DeleteOptions.preconditions} carry both uid and resourceVersion. fabric8's {@code
- * lockResourceVersion(..).delete()} sends only the resourceVersion, so the delete is a raw request
- * with the full options.
+ * metadata.resourceVersion} (a precondition: 409 when the object changed, 404 when it is gone: both
+ * are conflicts), and a DELETE whose {@code DeleteOptions.preconditions} carry both uid and
+ * resourceVersion. fabric8's {@code lockResourceVersion(..).delete()} sends only the
+ * resourceVersion, so the delete is a raw request with the full options.
  */
 public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, ConditionalDelete {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,8 +51,7 @@ public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, Co
   /** All gc edges in the namespace, sharing one client. */
   public static GcEdges edges(KubernetesClient client, String namespace) {
     ConfigMapGcEdges edges = new ConfigMapGcEdges(client, namespace);
-    return new GcEdges(
-        namespace, new ConfigMapStateStore(client, namespace), edges, edges, edges);
+    return new GcEdges(namespace, new ConfigMapStateStore(client, namespace), edges, edges, edges);
   }
 
   @Override
@@ -121,8 +119,7 @@ public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, Co
             .withResourceVersion(resourceVersion)
             .endPreconditions()
             .build();
-    String path =
-        "/api/v1/namespaces/" + encode(namespace) + "/configmaps/" + encode(name);
+    String path = "/api/v1/namespaces/" + encode(namespace) + "/configmaps/" + encode(name);
     try {
       client.raw(path, "DELETE", options);
       return true;
@@ -132,7 +129,11 @@ public final class ConfigMapGcEdges implements ConfigMapPages, MetadataPatch, Co
       }
       if (e.getCode() == 409) {
         throw new ConflictException(
-            "configmaps/" + name + " is no longer uid " + uid + " at resourceVersion "
+            "configmaps/"
+                + name
+                + " is no longer uid "
+                + uid
+                + " at resourceVersion "
                 + resourceVersion,
             e);
       }

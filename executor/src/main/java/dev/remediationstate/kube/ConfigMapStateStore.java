@@ -27,7 +27,9 @@ public final class ConfigMapStateStore implements StateStore {
     this(client, namespace, Optional::empty);
   }
 
-  /** @param retryAfter the {@code Retry-After} of the failure being mapped, taken once */
+  /**
+   * @param retryAfter the {@code Retry-After} of the failure being mapped, taken once
+   */
   public ConfigMapStateStore(
       KubernetesClient client, String namespace, Supplier<Optional<Duration>> retryAfter) {
     this.client = client;
@@ -45,8 +47,7 @@ public final class ConfigMapStateStore implements StateStore {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
       return Optional.ofNullable(cm).map(ConfigMapStateStore::toObject);
     } catch (KubernetesClientException e) {
-      throw ApiFailures.of(
-          e, "get", "configmaps/" + name, namespace, false, retryAfter.get());
+      throw ApiFailures.of(e, "get", "configmaps/" + name, namespace, false, retryAfter.get());
     }
   }
 

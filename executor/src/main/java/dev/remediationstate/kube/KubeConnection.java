@@ -33,9 +33,8 @@ import java.util.function.Supplier;
  *
  * <p>fabric8's own request retry is switched off ({@code requestRetryBackoffLimit 0}): it would
  * re-send a PUT after a lost response and ignore {@code Retry-After}. The one transient-retry layer
- * is {@code dev.remediationstate.store.RetryingStateStore}, with its own budget. Each request
- * times out after {@value #REQUEST_TIMEOUT_MILLIS} ms (connect: {@value #CONNECT_TIMEOUT_MILLIS}
- * ms).
+ * is {@code dev.remediationstate.store.RetryingStateStore}, with its own budget. Each request times
+ * out after {@value #REQUEST_TIMEOUT_MILLIS} ms (connect: {@value #CONNECT_TIMEOUT_MILLIS} ms).
  */
 public final class KubeConnection {
   public static final Path SERVICE_ACCOUNT =

@@ -32,7 +32,9 @@ final class RetryAfterCapture implements Interceptor {
 
   @Override
   public void after(
-      HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+      HttpRequest request,
+      HttpResponse<?> response,
+      AsyncBody.Consumer<List<ByteBuffer>> consumer) {
     if (response.code() == 429 || response.code() == 503) {
       latest.set(parse(response.header("Retry-After"), now.get()).orElse(null));
     }

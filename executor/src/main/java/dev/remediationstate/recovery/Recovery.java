@@ -37,8 +37,12 @@ public final class Recovery {
     data.put(
         RepairJournal.KEY,
         RepairJournal.append(
-            original.data().get(RepairJournal.KEY), now, repaired.source(), diagnosis.problems(),
-            repaired.actions(), preservedKey));
+            original.data().get(RepairJournal.KEY),
+            now,
+            repaired.source(),
+            diagnosis.problems(),
+            repaired.actions(),
+            preservedKey));
     Map<String, byte[]> binary = new LinkedHashMap<>(encoded.binaryData());
     data.put(preservedKey, "");
     long free = StateConfigMap.BUDGET - size(data, binary);
@@ -48,14 +52,23 @@ public final class Recovery {
     if (free < 256) {
       throw new InvalidInputException(
           "state",
-          "configmap/" + original.name() + " has no room left to preserve the damaged state.json;"
-              + " remove old " + PRESERVED_PREFIX + "* keys by hand; nothing was written");
+          "configmap/"
+              + original.name()
+              + " has no room left to preserve the damaged state.json;"
+              + " remove old "
+              + PRESERVED_PREFIX
+              + "* keys by hand; nothing was written");
     }
     data.put(preservedKey, fit(replaced, free));
     return new Plan(
         new StateObject(
-            encoded.name(), encoded.labels(), encoded.annotations(), data, binary,
-            encoded.resourceVersion(), encoded.uid()),
+            encoded.name(),
+            encoded.labels(),
+            encoded.annotations(),
+            data,
+            binary,
+            encoded.resourceVersion(),
+            encoded.uid()),
         repaired,
         preservedKey);
   }

@@ -13,9 +13,9 @@ import java.util.List;
  * The repair journal: {@code data[}{@value #KEY}{@code ]} of the state ConfigMap, a JSON array of
  * the repairs {@code recover --repair} made, newest last, at most {@value #MAX_ENTRIES} entries.
  * Written in the same write as the repaired state; every other action keeps it as a foreign key.
- * Each entry: {@code at}, {@code source} ({@code stored}, {@code backup} or {@code
- * readable-keys}), {@code problems}, {@code actions} and {@code preserved} (the key holding the
- * replaced {@code state.json}).
+ * Each entry: {@code at}, {@code source} ({@code stored}, {@code backup} or {@code readable-keys}),
+ * {@code problems}, {@code actions} and {@code preserved} (the key holding the replaced {@code
+ * state.json}).
  */
 public final class RepairJournal {
   public static final String KEY = "repair-journal.json";

@@ -45,15 +45,19 @@ public final class StateCheck {
       problems.add(
           new Problem(
               "schema",
-              "written by schema " + state.schemaVersion() + "; this executor knows up to "
-                  + RemediationState.SCHEMA_VERSION + ": upgrade the image",
+              "written by schema "
+                  + state.schemaVersion()
+                  + "; this executor knows up to "
+                  + RemediationState.SCHEMA_VERSION
+                  + ": upgrade the image",
               true));
       return new Diagnosis(Optional.of(state), problems);
     }
     if (!taskId.value().equals(state.taskId())) {
       problems.add(
           new Problem(
-              "task-id", "state.json holds task '" + state.taskId() + "', expected '" + taskId + "'",
+              "task-id",
+              "state.json holds task '" + state.taskId() + "', expected '" + taskId + "'",
               true));
       return new Diagnosis(Optional.empty(), problems);
     }
@@ -87,7 +91,8 @@ public final class StateCheck {
       return;
     }
     if (s.status() == Status.INITIALIZED && s.iteration() > 0) {
-      problems.add(new Problem("status", "status initialized but iteration is " + s.iteration(), false));
+      problems.add(
+          new Problem("status", "status initialized but iteration is " + s.iteration(), false));
     }
     if (s.status() == Status.IN_PROGRESS && s.iteration() == 0) {
       problems.add(new Problem("status", "status in-progress but no iteration has started", false));
@@ -96,7 +101,9 @@ public final class StateCheck {
       problems.add(
           new Problem(
               "status",
-              "status exhausted but iteration " + s.iteration() + " is below the limit "
+              "status exhausted but iteration "
+                  + s.iteration()
+                  + " is below the limit "
                   + s.maxIterations(),
               false));
     }
@@ -135,7 +142,8 @@ public final class StateCheck {
         continue;
       }
       if (previous != null && f.receivedAt().isBefore(previous)) {
-        problems.add(new Problem("timestamps", "feedback[" + i + "].receivedAt goes back in time", false));
+        problems.add(
+            new Problem("timestamps", "feedback[" + i + "].receivedAt goes back in time", false));
       }
       previous = f.receivedAt();
       if (f.receivedAt().isAfter(latest)) {
@@ -143,7 +151,8 @@ public final class StateCheck {
       }
     }
     if (s.lastUpdate().isBefore(latest)) {
-      problems.add(new Problem("timestamps", "lastUpdate is before the latest recorded event", false));
+      problems.add(
+          new Problem("timestamps", "lastUpdate is before the latest recorded event", false));
     }
   }
 
@@ -169,7 +178,12 @@ public final class StateCheck {
                 problems.add(
                     new Problem(
                         "labels",
-                        e.getKey() + " is '" + actual + "' but state.json says '" + e.getValue() + "'",
+                        e.getKey()
+                            + " is '"
+                            + actual
+                            + "' but state.json says '"
+                            + e.getValue()
+                            + "'",
                         false));
               }
             });

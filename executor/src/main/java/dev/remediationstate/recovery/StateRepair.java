@@ -38,8 +38,8 @@ import java.util.Set;
  *       event and {@code lastUpdate} forward to the last;
  *   <li>feedback on an iteration that never started moves to the nearest started one; missing or
  *       duplicate ids get fresh ones; a missing verdict becomes {@code changes-requested};
- *   <li>the limit is raised to the iteration when below it, and the status made consistent with
- *       the iteration and limit.
+ *   <li>the limit is raised to the iteration when below it, and the status made consistent with the
+ *       iteration and limit.
  * </ol>
  *
  * Every change is named in {@link Repaired#actions()}.
@@ -53,10 +53,13 @@ public final class StateRepair {
 
   private StateRepair() {}
 
-  public static Repaired repair(StateObject object, TaskId taskId, Diagnosis diagnosis, Instant now) {
+  public static Repaired repair(
+      StateObject object, TaskId taskId, Diagnosis diagnosis, Instant now) {
     if (diagnosis.newerSchema()) {
       throw new InvalidStateException(
-          "configmap/" + object.name() + ": written by a newer schema; only a newer executor may"
+          "configmap/"
+              + object.name()
+              + ": written by a newer schema; only a newer executor may"
               + " repair it: upgrade the image; nothing was written");
     }
     List<String> actions = new ArrayList<>();
@@ -80,7 +83,10 @@ public final class StateRepair {
     List<String> left = StateInvariants.check(repaired);
     if (!left.isEmpty()) {
       throw new InvalidStateException(
-          "configmap/" + object.name() + ": cannot repair: " + String.join("; ", left)
+          "configmap/"
+              + object.name()
+              + ": cannot repair: "
+              + String.join("; ", left)
               + "; nothing was written");
     }
     return new Repaired(repaired, source, actions);
@@ -109,19 +115,46 @@ public final class StateRepair {
     int iteration = readableIteration(object).orElse(s.iteration());
     if (iteration > s.iteration()) {
       actions.add("iteration " + s.iteration() + " -> " + iteration + " from the readable key");
-      s = with(s, s.status(), iteration, s.maxIterations(), s.createdAt(), s.lastUpdate(),
-          s.iterations(), s.feedbackSequence(), s.feedback());
+      s =
+          with(
+              s,
+              s.status(),
+              iteration,
+              s.maxIterations(),
+              s.createdAt(),
+              s.lastUpdate(),
+              s.iterations(),
+              s.feedbackSequence(),
+              s.feedback());
     }
     Optional<Status> status = readableStatus(object);
     if (status.isPresent() && status.get() != s.status()) {
       actions.add("status " + s.status() + " -> " + status.get() + " from the readable key");
-      s = with(s, status.get(), s.iteration(), s.maxIterations(), s.createdAt(), s.lastUpdate(),
-          s.iterations(), s.feedbackSequence(), s.feedback());
+      s =
+          with(
+              s,
+              status.get(),
+              s.iteration(),
+              s.maxIterations(),
+              s.createdAt(),
+              s.lastUpdate(),
+              s.iterations(),
+              s.feedbackSequence(),
+              s.feedback());
     }
     Optional<Instant> lastUpdate = readableInstant(object);
     if (lastUpdate.isPresent() && lastUpdate.get().isAfter(s.lastUpdate())) {
-      s = with(s, s.status(), s.iteration(), s.maxIterations(), s.createdAt(), lastUpdate.get(),
-          s.iterations(), s.feedbackSequence(), s.feedback());
+      s =
+          with(
+              s,
+              s.status(),
+              s.iteration(),
+              s.maxIterations(),
+              s.createdAt(),
+              lastUpdate.get(),
+              s.iterations(),
+              s.feedbackSequence(),
+              s.feedback());
     }
     return s;
   }
@@ -131,18 +164,39 @@ public final class StateRepair {
     String storedTask = object.data().get(StateConfigMap.KEY_TASK_ID);
     if (storedTask != null && !storedTask.equals(taskId.value())) {
       throw new InvalidStateException(
-          "configmap/" + object.name() + ": key " + StateConfigMap.KEY_TASK_ID + " holds '"
-              + storedTask + "', expected '" + taskId + "': cannot rebuild; nothing was written");
+          "configmap/"
+              + object.name()
+              + ": key "
+              + StateConfigMap.KEY_TASK_ID
+              + " holds '"
+              + storedTask
+              + "', expected '"
+              + taskId
+              + "': cannot rebuild; nothing was written");
     }
     int iteration = readableIteration(object).orElse(0);
     Instant at = readableInstant(object).orElse(now);
     RemediationState s =
         RemediationState.initial(taskId.value(), Math.max(REBUILT_LIMIT, iteration), Map.of(), at);
-    s = with(s, readableStatus(object).orElse(s.status()), iteration, s.maxIterations(), at, at,
-        List.of(), 0, List.of());
+    s =
+        with(
+            s,
+            readableStatus(object).orElse(s.status()),
+            iteration,
+            s.maxIterations(),
+            at,
+            at,
+            List.of(),
+            0,
+            List.of());
     actions.add(
-        "rebuilt from the readable keys: iteration " + iteration + ", status " + s.status()
-            + ", limit " + s.maxIterations() + "; feedback history was unreadable and is lost");
+        "rebuilt from the readable keys: iteration "
+            + iteration
+            + ", status "
+            + s.status()
+            + ", limit "
+            + s.maxIterations()
+            + "; feedback history was unreadable and is lost");
     return s;
   }
 
@@ -170,9 +224,11 @@ public final class StateRepair {
         continue;
       }
       int number = history.size() + 1;
-      Instant started = r.startedAt() == null || r.startedAt().isBefore(last) ? last : r.startedAt();
+      Instant started =
+          r.startedAt() == null || r.startedAt().isBefore(last) ? last : r.startedAt();
       if (number != r.number() || !started.equals(r.startedAt())) {
-        actions.add("iterations[" + (number - 1) + "] -> number " + number + ", startedAt " + started);
+        actions.add(
+            "iterations[" + (number - 1) + "] -> number " + number + ", startedAt " + started);
       }
       history.add(new IterationRecord(number, started, r.requestId(), r.unknown()));
       last = started;
@@ -214,15 +270,29 @@ public final class StateRepair {
       if (f.verdict() == null) {
         actions.add("feedback[" + i + "].verdict set to " + verdict);
       }
-      Instant received = f.receivedAt() == null || f.receivedAt().isBefore(last) ? last : f.receivedAt();
+      Instant received =
+          f.receivedAt() == null || f.receivedAt().isBefore(last) ? last : f.receivedAt();
       if (!received.equals(f.receivedAt())) {
         actions.add("feedback[" + i + "].receivedAt -> " + received);
       }
       last = received;
       feedback.add(
-          new FeedbackEntry(id, fi, received, f.author(), f.sourceRef(), verdict, f.severity(),
-              f.issueType(), f.description(), f.criteriaNotMet(), f.reproductionSteps(),
-              f.expectedBehavior(), f.actualBehavior(), f.fingerprint(), f.truncation(),
+          new FeedbackEntry(
+              id,
+              fi,
+              received,
+              f.author(),
+              f.sourceRef(),
+              verdict,
+              f.severity(),
+              f.issueType(),
+              f.description(),
+              f.criteriaNotMet(),
+              f.reproductionSteps(),
+              f.expectedBehavior(),
+              f.actualBehavior(),
+              f.fingerprint(),
+              f.truncation(),
               f.unknown()));
     }
     if (sequence < feedback.size() + s.archivedFeedbackCount()) {
@@ -231,11 +301,15 @@ public final class StateRepair {
     if (sequence != s.feedbackSequence()) {
       actions.add("feedbackSequence " + s.feedbackSequence() + " -> " + sequence);
     }
-    Instant lastUpdate = s.lastUpdate() == null || s.lastUpdate().isBefore(last) ? last : s.lastUpdate();
+    Instant lastUpdate =
+        s.lastUpdate() == null || s.lastUpdate().isBefore(last) ? last : s.lastUpdate();
     if (!lastUpdate.equals(s.lastUpdate())) {
       actions.add("lastUpdate -> " + lastUpdate);
     }
-    int limit = Math.min(StateInvariants.MAX_ITERATIONS_STORED, Math.max(Math.max(1, iteration), s.maxIterations()));
+    int limit =
+        Math.min(
+            StateInvariants.MAX_ITERATIONS_STORED,
+            Math.max(Math.max(1, iteration), s.maxIterations()));
     if (limit != s.maxIterations()) {
       actions.add("maxIterations " + s.maxIterations() + " -> " + limit);
     }
@@ -244,14 +318,29 @@ public final class StateRepair {
       actions.add("status " + s.status() + " -> " + status);
     }
     return new RemediationState(
-        schema, s.taskId(), status, status == s.status() ? s.statusReason() : "repaired",
-        iteration, limit, createdAt, lastUpdate, history, sequence, feedback, s.feedbackArchive(),
-        s.errors(), s.metadata(), s.requests(), s.unknown());
+        schema,
+        s.taskId(),
+        status,
+        status == s.status() ? s.statusReason() : "repaired",
+        iteration,
+        limit,
+        createdAt,
+        lastUpdate,
+        history,
+        sequence,
+        feedback,
+        s.feedbackArchive(),
+        s.errors(),
+        s.metadata(),
+        s.requests(),
+        s.unknown());
   }
 
   private static Status consistentStatus(Status status, int iteration, int limit) {
     if (status == null) {
-      return iteration == 0 ? Status.INITIALIZED : iteration >= limit ? Status.EXHAUSTED : Status.IN_PROGRESS;
+      return iteration == 0
+          ? Status.INITIALIZED
+          : iteration >= limit ? Status.EXHAUSTED : Status.IN_PROGRESS;
     }
     if (status == Status.INITIALIZED && iteration > 0) {
       return Status.IN_PROGRESS;
@@ -312,12 +401,31 @@ public final class StateRepair {
   }
 
   private static RemediationState with(
-      RemediationState s, Status status, int iteration, int maxIterations, Instant createdAt,
-      Instant lastUpdate, List<IterationRecord> iterations, int feedbackSequence,
+      RemediationState s,
+      Status status,
+      int iteration,
+      int maxIterations,
+      Instant createdAt,
+      Instant lastUpdate,
+      List<IterationRecord> iterations,
+      int feedbackSequence,
       List<FeedbackEntry> feedback) {
     return new RemediationState(
-        s.schemaVersion(), s.taskId(), status, s.statusReason(), iteration, maxIterations,
-        createdAt, lastUpdate, iterations, feedbackSequence, feedback, s.feedbackArchive(),
-        s.errors(), s.metadata(), s.requests(), s.unknown());
+        s.schemaVersion(),
+        s.taskId(),
+        status,
+        s.statusReason(),
+        iteration,
+        maxIterations,
+        createdAt,
+        lastUpdate,
+        iterations,
+        feedbackSequence,
+        feedback,
+        s.feedbackArchive(),
+        s.errors(),
+        s.metadata(),
+        s.requests(),
+        s.unknown());
   }
 }

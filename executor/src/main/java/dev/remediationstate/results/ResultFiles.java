@@ -15,12 +15,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes one file per result into a directory ({@code /tekton/results}, or an Argo output
- * parameter directory): the exact value, no trailing newline, each written to a temporary file in
- * the same directory and renamed into place, so a reader never sees a partial value.
+ * Writes one file per result into a directory ({@code /tekton/results}, or an Argo output parameter
+ * directory): the exact value, no trailing newline, each written to a temporary file in the same
+ * directory and renamed into place, so a reader never sees a partial value.
  *
  * <p>Before anything is written the total is checked against the step's share of the termination
- * message, measured as Tekton serializes it: a JSON array of {@code {"key":..,"value":..,"type":1}}.
+ * message, measured as Tekton serializes it: a JSON array of {@code
+ * {"key":..,"value":..,"type":1}}.
  */
 public final class ResultFiles implements ResultSink {
   /** Tekton's per-container termination message limit in bytes. */
@@ -40,8 +41,12 @@ public final class ResultFiles implements ResultSink {
     if (size > limit) {
       throw new InvalidInputException(
           "results-limit",
-          "results need " + size + " bytes of termination message, over the limit of " + limit
-              + "; nothing was written to " + directory);
+          "results need "
+              + size
+              + " bytes of termination message, over the limit of "
+              + limit
+              + "; nothing was written to "
+              + directory);
     }
     Files.createDirectories(directory);
     for (Map.Entry<String, String> e : results.asMap().entrySet()) {
@@ -50,7 +55,8 @@ public final class ResultFiles implements ResultSink {
       try {
         Files.write(temp, e.getValue().getBytes(StandardCharsets.UTF_8));
         try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException notAtomic) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 
-/** Prints the results as one JSON object line on stdout; Argo keeps it as {@code outputs.result}. */
+/**
+ * Prints the results as one JSON object line on stdout; Argo keeps it as {@code outputs.result}.
+ */
 public final class StdoutJson implements ResultSink {
   private final PrintWriter out;
 

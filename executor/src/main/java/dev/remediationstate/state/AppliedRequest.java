@@ -18,7 +18,10 @@ public record AppliedRequest(
     @JsonAnySetter Map<String, Object> unknown) {
 
   public AppliedRequest {
-    results = results == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results));
+    results =
+        results == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results));
     unknown = Unknown.copy(unknown);
   }
 

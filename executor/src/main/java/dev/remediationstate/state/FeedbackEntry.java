@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * One QA finding or verdict, as stored. {@code sourceRef} identifies it upstream (e.g. the review
  * comment id) and is the deduplication key; {@code fingerprint} identifies "the same finding"
- * across reviews for the gate's no-progress check. {@code truncation} is null for an entry stored as
- * submitted; otherwise it says how the entry was shortened to keep the history within its budget.
+ * across reviews for the gate's no-progress check. {@code truncation} is null for an entry stored
+ * as submitted; otherwise it says how the entry was shortened to keep the history within its
+ * budget.
  */
 public record FeedbackEntry(
     String id,
@@ -40,6 +41,7 @@ public record FeedbackEntry(
   public record Truncation(String kind, long originalBytes) {
     /** An older entry reduced to its summary to make room for newer ones. */
     public static final String SUMMARIZED = "summarized";
+
     /** An entry larger than one entry may be, cut at intake with a visible marker. */
     public static final String TRUNCATED = "truncated";
   }

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Upgrades a stored {@code state.json} of an older schema, in memory, one step at a time, to
- * schema {@value RemediationState#SCHEMA_VERSION}. Nothing is written here: the next action's write
- * stores the current schema. A newer schema passes through unchanged (actions then refuse to
- * write it; {@code show} still reads it).
+ * Upgrades a stored {@code state.json} of an older schema, in memory, one step at a time, to schema
+ * {@value RemediationState#SCHEMA_VERSION}. Nothing is written here: the next action's write stores
+ * the current schema. A newer schema passes through unchanged (actions then refuse to write it;
+ * {@code show} still reads it).
  *
  * <p>Schema 0 is the prototype layout, recognised by the absence of {@code schemaVersion}:
  *
@@ -62,7 +62,8 @@ public final class Migrations {
   public static ObjectNode upgrade(ObjectNode tree, String where) {
     int version = version(tree);
     if (version < 0) {
-      throw new InvalidStateException(where + ": state.json has a schemaVersion that is not a number");
+      throw new InvalidStateException(
+          where + ": state.json has a schemaVersion that is not a number");
     }
     ObjectNode current = tree;
     while (version < STEPS.size()) {

@@ -20,9 +20,21 @@ import java.util.Optional;
  * {@value #SCHEMA_VERSION} is never rewritten: the store refuses it before any action runs.
  */
 @JsonPropertyOrder({
-  "schemaVersion", "taskId", "status", "statusReason", "iteration", "maxIterations",
-  "createdAt", "lastUpdate", "iterations", "feedbackSequence", "feedback", "feedbackArchive", "errors",
-  "metadata", "requests"
+  "schemaVersion",
+  "taskId",
+  "status",
+  "statusReason",
+  "iteration",
+  "maxIterations",
+  "createdAt",
+  "lastUpdate",
+  "iterations",
+  "feedbackSequence",
+  "feedback",
+  "feedbackArchive",
+  "errors",
+  "metadata",
+  "requests"
 })
 public record RemediationState(
     int schemaVersion,
@@ -48,8 +60,10 @@ public record RemediationState(
    * a schema 2 state (it would not see the history).
    */
   public static final int SCHEMA_VERSION = 2;
+
   /** Errors kept, newest last. Older ones are dropped; they are diagnostics, not history. */
   public static final int ERROR_WINDOW = 20;
+
   /** Applied request keys remembered for idempotent replay. */
   public static final int REQUEST_WINDOW = 64;
 
@@ -67,8 +81,22 @@ public record RemediationState(
   public static RemediationState initial(
       String taskId, int maxIterations, Map<String, String> metadata, Instant now) {
     return new RemediationState(
-        SCHEMA_VERSION, taskId, Status.INITIALIZED, null, 0, maxIterations, now, now,
-        List.of(), 0, List.of(), List.of(), List.of(), metadata, List.of(), Map.of());
+        SCHEMA_VERSION,
+        taskId,
+        Status.INITIALIZED,
+        null,
+        0,
+        maxIterations,
+        now,
+        now,
+        List.of(),
+        0,
+        List.of(),
+        List.of(),
+        List.of(),
+        metadata,
+        List.of(),
+        Map.of());
   }
 
   @Override
@@ -101,14 +129,42 @@ public record RemediationState(
     List<IterationRecord> next = new ArrayList<>(iterations);
     next.add(new IterationRecord(iteration + 1, now, requestId));
     return new RemediationState(
-        schemaVersion, taskId, Status.IN_PROGRESS, null, iteration + 1, maxIterations, createdAt,
-        now, next, feedbackSequence, feedback, feedbackArchive, errors, metadata, requests, unknown);
+        schemaVersion,
+        taskId,
+        Status.IN_PROGRESS,
+        null,
+        iteration + 1,
+        maxIterations,
+        createdAt,
+        now,
+        next,
+        feedbackSequence,
+        feedback,
+        feedbackArchive,
+        errors,
+        metadata,
+        requests,
+        unknown);
   }
 
   public RemediationState withStatus(Status newStatus, String reason, Instant now) {
     return new RemediationState(
-        schemaVersion, taskId, newStatus, reason, iteration, maxIterations, createdAt, now,
-        iterations, feedbackSequence, feedback, feedbackArchive, errors, metadata, requests, unknown);
+        schemaVersion,
+        taskId,
+        newStatus,
+        reason,
+        iteration,
+        maxIterations,
+        createdAt,
+        now,
+        iterations,
+        feedbackSequence,
+        feedback,
+        feedbackArchive,
+        errors,
+        metadata,
+        requests,
+        unknown);
   }
 
   /** Appends an entry whose id was taken from {@link #nextFeedbackId()}. */
@@ -116,8 +172,22 @@ public record RemediationState(
     List<FeedbackEntry> next = new ArrayList<>(feedback);
     next.add(entry);
     return new RemediationState(
-        schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt, now,
-        iterations, feedbackSequence + 1, next, feedbackArchive, errors, metadata, requests, unknown);
+        schemaVersion,
+        taskId,
+        status,
+        statusReason,
+        iteration,
+        maxIterations,
+        createdAt,
+        now,
+        iterations,
+        feedbackSequence + 1,
+        next,
+        feedbackArchive,
+        errors,
+        metadata,
+        requests,
+        unknown);
   }
 
   public String nextFeedbackId() {
@@ -130,9 +200,22 @@ public record RemediationState(
       return this;
     }
     return new RemediationState(
-        SCHEMA_VERSION, taskId, status, statusReason, iteration, maxIterations, createdAt,
-        lastUpdate, iterations, feedbackSequence, feedback, feedbackArchive, errors, metadata,
-        requests, unknown);
+        SCHEMA_VERSION,
+        taskId,
+        status,
+        statusReason,
+        iteration,
+        maxIterations,
+        createdAt,
+        lastUpdate,
+        iterations,
+        feedbackSequence,
+        feedback,
+        feedbackArchive,
+        errors,
+        metadata,
+        requests,
+        unknown);
   }
 
   /** Entries stored in archive pages, which {@link #feedback()} no longer holds. */
@@ -144,29 +227,82 @@ public record RemediationState(
   public RemediationState withFeedbackHistory(
       List<FeedbackEntry> live, List<ArchivePageRef> archive) {
     return new RemediationState(
-        schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt,
-        lastUpdate, iterations, feedbackSequence, live, archive, errors, metadata, requests,
+        schemaVersion,
+        taskId,
+        status,
+        statusReason,
+        iteration,
+        maxIterations,
+        createdAt,
+        lastUpdate,
+        iterations,
+        feedbackSequence,
+        live,
+        archive,
+        errors,
+        metadata,
+        requests,
         unknown);
   }
 
   public RemediationState withFeedback(List<FeedbackEntry> newFeedback) {
     return new RemediationState(
-        schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt,
-        lastUpdate, iterations, feedbackSequence, newFeedback, feedbackArchive, errors, metadata, requests, unknown);
+        schemaVersion,
+        taskId,
+        status,
+        statusReason,
+        iteration,
+        maxIterations,
+        createdAt,
+        lastUpdate,
+        iterations,
+        feedbackSequence,
+        newFeedback,
+        feedbackArchive,
+        errors,
+        metadata,
+        requests,
+        unknown);
   }
 
   public RemediationState appendError(StateError error) {
     return new RemediationState(
-        schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt,
-        lastUpdate, iterations, feedbackSequence, feedback, feedbackArchive, appendBounded(errors, error, ERROR_WINDOW),
-        metadata, requests, unknown);
+        schemaVersion,
+        taskId,
+        status,
+        statusReason,
+        iteration,
+        maxIterations,
+        createdAt,
+        lastUpdate,
+        iterations,
+        feedbackSequence,
+        feedback,
+        feedbackArchive,
+        appendBounded(errors, error, ERROR_WINDOW),
+        metadata,
+        requests,
+        unknown);
   }
 
   public RemediationState recordRequest(AppliedRequest request) {
     return new RemediationState(
-        schemaVersion, taskId, status, statusReason, iteration, maxIterations, createdAt,
-        lastUpdate, iterations, feedbackSequence, feedback, feedbackArchive, errors, metadata,
-        appendBounded(requests, request, REQUEST_WINDOW), unknown);
+        schemaVersion,
+        taskId,
+        status,
+        statusReason,
+        iteration,
+        maxIterations,
+        createdAt,
+        lastUpdate,
+        iterations,
+        feedbackSequence,
+        feedback,
+        feedbackArchive,
+        errors,
+        metadata,
+        appendBounded(requests, request, REQUEST_WINDOW),
+        unknown);
   }
 
   private static <T> List<T> appendBounded(List<T> list, T item, int bound) {

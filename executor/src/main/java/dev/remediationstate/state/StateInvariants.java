@@ -31,14 +31,18 @@ public final class StateInvariants {
       problems.add("createdAt and lastUpdate are required");
     }
     if (s.maxIterations() < 1 || s.maxIterations() > MAX_ITERATIONS_STORED) {
-      problems.add("maxIterations " + s.maxIterations() + " is outside 1.." + MAX_ITERATIONS_STORED);
+      problems.add(
+          "maxIterations " + s.maxIterations() + " is outside 1.." + MAX_ITERATIONS_STORED);
     }
     if (s.iteration() < 0) {
       problems.add("iteration " + s.iteration() + " is negative");
     }
     if (s.iterations().size() != s.iteration()) {
       problems.add(
-          "iteration is " + s.iteration() + " but the history has " + s.iterations().size()
+          "iteration is "
+              + s.iteration()
+              + " but the history has "
+              + s.iterations().size()
               + " iterations");
     }
     Instant previous = null;

@@ -1,5 +1,6 @@
 package dev.remediationstate.state;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -10,15 +11,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.remediationstate.failure.InvalidStateException;
 import java.util.List;
 
 /**
  * Reads and writes {@code state.json}. Reading treats the stored bytes as untrusted: bounded
- * nesting and string sizes, strict enums, and the structural invariants of {@link
- * StateInvariants}. Any violation is an {@link InvalidStateException}; nothing is ever written
- * from a state that failed to read.
+ * nesting and string sizes, strict enums, and the structural invariants of {@link StateInvariants}.
+ * Any violation is an {@link InvalidStateException}; nothing is ever written from a state that
+ * failed to read.
  */
 public final class StateJson {
   /** Nesting allowed in stored JSON, generous for unknown fields of newer schemas. */

@@ -4,8 +4,8 @@ import dev.remediationstate.failure.InvalidInputException;
 import java.util.regex.Pattern;
 
 /**
- * A validated task id. It is used both in the ConfigMap name {@code task-{id}-state} and as a
- * label value, so it must be a valid label value and DNS-1123 label: at most {@value #MAX_LENGTH}
+ * A validated task id. It is used both in the ConfigMap name {@code task-{id}-state} and as a label
+ * value, so it must be a valid label value and DNS-1123 label: at most {@value #MAX_LENGTH}
  * lowercase alphanumerics or '-', starting and ending with an alphanumeric.
  */
 public record TaskId(String value) {

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * An enum whose stored and command-line spelling is its constant name in lowercase with '-' for
- * '_' ({@code MISSING_FEATURE} is {@code missing-feature}). Jackson reads and writes the {@link
+ * An enum whose stored and command-line spelling is its constant name in lowercase with '-' for '_'
+ * ({@code MISSING_FEATURE} is {@code missing-feature}). Jackson reads and writes the {@link
  * #value()}; {@link #parse} is the only lookup.
  */
 public interface WireValue {

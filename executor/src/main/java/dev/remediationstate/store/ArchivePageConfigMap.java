@@ -19,8 +19,8 @@ import java.util.Map;
  *       {@value #LABEL_KIND}={@value #KIND}. It deliberately lacks {@value
  *       StateConfigMap#LABEL_NAME}, so {@link StateConfigMap#selector()} never matches a page;
  *       {@link #selector(TaskId)} does;
- *   <li>annotations {@value #ANNOTATION_CONTENT} (SHA-256 of the uncompressed entries) and
- *       {@value #ANNOTATION_BASE} (the resourceVersion of the state the page was cut from);
+ *   <li>annotations {@value #ANNOTATION_CONTENT} (SHA-256 of the uncompressed entries) and {@value
+ *       #ANNOTATION_BASE} (the resourceVersion of the state the page was cut from);
  *   <li>{@code binaryData} {@value StateConfigMap#KEY_FEEDBACK}: the entries, oldest first,
  *       compressed like the live history.
  * </ul>
@@ -33,6 +33,7 @@ public final class ArchivePageConfigMap {
   public static final String KIND = "feedback-archive";
   public static final String ANNOTATION_CONTENT = "remediation-state.dev/content-sha256";
   public static final String ANNOTATION_BASE = "remediation-state.dev/base-resource-version";
+
   /** The base of a page cut from a state that did not exist yet. */
   public static final String NO_BASE = "none";
 
@@ -50,8 +51,8 @@ public final class ArchivePageConfigMap {
   /**
    * Lays out {@code page} as a new ConfigMap, cut from the state read at {@code baseVersion}.
    *
-   * @throws IllegalStateException when the page exceeds the budget (the history budget cuts
-   *     pages well below it)
+   * @throws IllegalStateException when the page exceeds the budget (the history budget cuts pages
+   *     well below it)
    */
   public static StateObject encode(TaskId taskId, ArchivePage page, String baseVersion) {
     byte[] raw = FeedbackCodec.json(page.entries());
@@ -59,12 +60,17 @@ public final class ArchivePageConfigMap {
         new StateObject(
             name(taskId, page.number()),
             Map.of(
-                StateConfigMap.LABEL_MANAGED_BY, StateConfigMap.APP,
-                StateConfigMap.LABEL_TASK_ID, taskId.value(),
-                LABEL_KIND, KIND),
+                StateConfigMap.LABEL_MANAGED_BY,
+                StateConfigMap.APP,
+                StateConfigMap.LABEL_TASK_ID,
+                taskId.value(),
+                LABEL_KIND,
+                KIND),
             Map.of(
-                ANNOTATION_CONTENT, contentHash(raw),
-                ANNOTATION_BASE, baseVersion == null ? NO_BASE : baseVersion),
+                ANNOTATION_CONTENT,
+                contentHash(raw),
+                ANNOTATION_BASE,
+                baseVersion == null ? NO_BASE : baseVersion),
             Map.of(),
             Map.of(StateConfigMap.KEY_FEEDBACK, FeedbackCodec.compress(raw)),
             null,
@@ -91,8 +97,16 @@ public final class ArchivePageConfigMap {
         || !entries.get(0).id().equals(ref.firstId())
         || !entries.get(entries.size() - 1).id().equals(ref.lastId())) {
       throw new InvalidStateException(
-          where + ": holds " + entries.size() + " entries, but the state refers to "
-              + ref.entries() + " (" + ref.firstId() + " to " + ref.lastId() + ")");
+          where
+              + ": holds "
+              + entries.size()
+              + " entries, but the state refers to "
+              + ref.entries()
+              + " ("
+              + ref.firstId()
+              + " to "
+              + ref.lastId()
+              + ")");
     }
     return entries;
   }

@@ -12,9 +12,8 @@ import java.util.Optional;
  *   <li>adopted when it holds the same entries (a retry, a step re-run after a crash, or a
  *       concurrent writer that started from the same state: pages are cut deterministically);
  *   <li>overwritten, with its own resourceVersion as precondition, when it was cut from another
- *       state and the main state is still the one this write started from. No writer of that
- *       other state can commit any more (its CAS on the main state would fail), so the page is an
- *       orphan;
+ *       state and the main state is still the one this write started from. No writer of that other
+ *       state can commit any more (its CAS on the main state would fail), so the page is an orphan;
  *   <li>otherwise reported as a conflict: the transaction starts over from a fresh read.
  * </ul>
  */
@@ -25,7 +24,8 @@ final class ArchivePageWriter {
     this.store = store;
   }
 
-  void write(StateObject page, String mainName, Optional<StateObject> base) throws ConflictException {
+  void write(StateObject page, String mainName, Optional<StateObject> base)
+      throws ConflictException {
     try {
       store.create(page);
       return;
@@ -43,7 +43,9 @@ final class ArchivePageWriter {
       Optional<String> mainThen = base.map(StateObject::resourceVersion);
       if (ourBase.equals(theirBase) || !mainNow.equals(mainThen)) {
         throw new ConflictException(
-            "configmaps/" + page.name() + " holds other entries, written from the same or a newer"
+            "configmaps/"
+                + page.name()
+                + " holds other entries, written from the same or a newer"
                 + " state",
             exists);
       }

@@ -16,20 +16,21 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * How feedback is stored: a JSON array of entries, gzip-compressed (JDK deflate, default level 6), in a
- * {@code binaryData} key ending in {@value #SUFFIX}. The key's suffix is the codec marker; a
+ * How feedback is stored: a JSON array of entries, gzip-compressed (JDK deflate, default level 6),
+ * in a {@code binaryData} key ending in {@value #SUFFIX}. The key's suffix is the codec marker; a
  * reader that meets another suffix refuses the object instead of guessing.
  *
  * <p>gzip was chosen by measurement (README, "Feedback history"): within 2x of the best ratio on
- * the corpus, and the only candidate whose first use in a fresh JVM costs milliseconds rather
- * than a second, because java.util.zip is part of the JDK.
+ * the corpus, and the only candidate whose first use in a fresh JVM costs milliseconds rather than
+ * a second, because java.util.zip is part of the JDK.
  *
- * <p>Decompression is bounded by {@link #MAX_DECOMPRESSED} so a corrupted or hostile object
- * cannot exhaust the heap.
+ * <p>Decompression is bounded by {@link #MAX_DECOMPRESSED} so a corrupted or hostile object cannot
+ * exhaust the heap.
  */
 public final class FeedbackCodec {
   public static final String NAME = "gzip";
   public static final String SUFFIX = ".gz";
+
   /** Largest uncompressed document accepted on read. */
   public static final int MAX_DECOMPRESSED = 16 * 1024 * 1024;
 

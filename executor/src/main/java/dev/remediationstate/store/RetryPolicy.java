@@ -5,9 +5,8 @@ import java.util.OptionalLong;
 
 /**
  * How often and how long to retry, after a conflict ({@link #CONFLICTS}) or a transient API failure
- * ({@link #TRANSIENT}): exponential backoff with "equal jitter" (half
- * the delay fixed, half random), bounded both by attempts and by total elapsed time. A value; it
- * does no sleeping itself.
+ * ({@link #TRANSIENT}): exponential backoff with "equal jitter" (half the delay fixed, half
+ * random), bounded both by attempts and by total elapsed time. A value; it does no sleeping itself.
  */
 public record RetryPolicy(
     int maxAttempts, Duration maxElapsed, Duration initialDelay, Duration maxDelay) {
@@ -27,8 +26,11 @@ public record RetryPolicy(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
-    if (maxElapsed.isNegative() || initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
-      throw new IllegalArgumentException("delays must be non-negative and maxDelay >= initialDelay");
+    if (maxElapsed.isNegative()
+        || initialDelay.isNegative()
+        || maxDelay.compareTo(initialDelay) < 0) {
+      throw new IllegalArgumentException(
+          "delays must be non-negative and maxDelay >= initialDelay");
     }
   }
 

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * The one transient-retry layer: retries 429, 5xx, timeouts and resets ({@link
  * TransientApiException}) of the store it decorates, with a {@link RetryPolicy} of its own that is
  * separate from the conflict budget of {@link Transaction}. The time budget counts from the first
- * request of this store (one store per process, so per action); attempts count per request. A
- * delay is at least the server's {@code Retry-After}; a pause that would end after the budget is
- * not taken and the last failure is given back (exit code 6).
+ * request of this store (one store per process, so per action); attempts count per request. A delay
+ * is at least the server's {@code Retry-After}; a pause that would end after the budget is not
+ * taken and the last failure is given back (exit code 6).
  *
  * <p>Reads are always safe to repeat. A write whose outcome is unknown is never re-sent blindly:
  * the object is read again first. Unchanged (same resourceVersion, or still absent for a create),
@@ -112,7 +112,8 @@ public final class RetryingStateStore implements StateStore {
 
   private void pauseOrGiveUp(TransientApiException e, int attemptsMade) {
     long elapsedMillis = (nanoTime.getAsLong() - start) / 1_000_000;
-    OptionalLong backoff = policy.nextDelayMillis(attemptsMade, elapsedMillis, random.getAsDouble());
+    OptionalLong backoff =
+        policy.nextDelayMillis(attemptsMade, elapsedMillis, random.getAsDouble());
     if (backoff.isEmpty()) {
       throw e;
     }

@@ -21,6 +21,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class StateBackup {
   public static final String KEY = "state.json.prev.gz";
+
   /** Largest backup that is decompressed: bounded like everything read from the API. */
   static final int MAX_INFLATED = 4 * 1024 * 1024;
 
@@ -31,7 +32,10 @@ public final class StateBackup {
    * size stays within {@code budget}; removes any older backup otherwise.
    */
   static void attach(
-      Map<String, byte[]> binaryData, Optional<String> previousJson, long sizeWithout, long budget) {
+      Map<String, byte[]> binaryData,
+      Optional<String> previousJson,
+      long sizeWithout,
+      long budget) {
     binaryData.remove(KEY);
     if (previousJson.isEmpty()) {
       return;

@@ -25,13 +25,13 @@ import java.util.Optional;
  *       #KEY_LAST_UPDATE};
  *   <li>{@code binaryData}: {@value #KEY_FEEDBACK}, the live feedback history compressed by {@link
  *       FeedbackCodec} ({@code state.json} then holds {@code "feedback": []} and the index of the
- *       archive pages). States written before schema 2 hold the feedback inside {@code
- *       state.json} and are still read.
+ *       archive pages). States written before schema 2 hold the feedback inside {@code state.json}
+ *       and are still read.
  * </ul>
  *
  * <p>Encoding keeps every label, annotation, {@code data} and {@code binaryData} key it does not
- * own, so keys added by people, other tools or newer executors survive a rewrite. The one
- * exception is the gc mark ({@value #LABEL_GC_MARKED}, {@value #ANNOTATION_GC_MARKED_AT}, {@value
+ * own, so keys added by people, other tools or newer executors survive a rewrite. The one exception
+ * is the gc mark ({@value #LABEL_GC_MARKED}, {@value #ANNOTATION_GC_MARKED_AT}, {@value
  * #ANNOTATION_GC_DELETE_AFTER}): every write of a state drops it, so any action on a state marked
  * for deletion cancels the deletion.
  */
@@ -42,8 +42,10 @@ public final class StateConfigMap {
   public static final String LABEL_STATUS = "remediation-state.dev/status";
   public static final String ANNOTATION_SCHEMA = "remediation-state.dev/schema-version";
   public static final String APP = "remediation-state";
+
   /** Set by gc on an expired state it will delete after the grace period. */
   public static final String LABEL_GC_MARKED = "remediation-state.dev/gc-marked";
+
   public static final String ANNOTATION_GC_MARKED_AT = "remediation-state.dev/gc-marked-at";
   public static final String ANNOTATION_GC_DELETE_AFTER = "remediation-state.dev/gc-delete-after";
 
@@ -52,21 +54,24 @@ public final class StateConfigMap {
   public static final String KEY_STATUS = "status";
   public static final String KEY_TASK_ID = "task_id";
   public static final String KEY_LAST_UPDATE = "last_update";
+
   /** Prefix of the compressed feedback key; the rest of the key names the codec. */
   public static final String FEEDBACK_KEY_PREFIX = "feedback.json";
+
   public static final String KEY_FEEDBACK = FEEDBACK_KEY_PREFIX + FeedbackCodec.SUFFIX;
 
   /** The API server's limit on the summed value sizes of a ConfigMap. */
   public static final long API_LIMIT = 1_048_576;
+
   /**
-   * Headroom kept below the limit: the API server's own accounting is exact, so the margin only
-   * has to absorb keys this executor does not know about (added by people or newer tools).
+   * Headroom kept below the limit: the API server's own accounting is exact, so the margin only has
+   * to absorb keys this executor does not know about (added by people or newer tools).
    */
   public static final long SAFETY_MARGIN = 16 * 1024;
+
   public static final long BUDGET = API_LIMIT - SAFETY_MARGIN;
 
   private StateConfigMap() {}
-
 
   public static String name(TaskId taskId) {
     return taskId.configMapName();
@@ -109,13 +114,19 @@ public final class StateConfigMap {
     return merged;
   }
 
-  private static Optional<List<FeedbackEntry>> compressedFeedback(StateObject object, String where) {
+  private static Optional<List<FeedbackEntry>> compressedFeedback(
+      StateObject object, String where) {
     for (Map.Entry<String, byte[]> e : object.binaryData().entrySet()) {
       if (e.getKey().startsWith(FEEDBACK_KEY_PREFIX)) {
         if (!e.getKey().equals(KEY_FEEDBACK)) {
           throw new InvalidStateException(
-              where + ": feedback key " + e.getKey() + " uses a codec this executor cannot read"
-                  + " (it reads " + KEY_FEEDBACK + "): upgrade the image");
+              where
+                  + ": feedback key "
+                  + e.getKey()
+                  + " uses a codec this executor cannot read"
+                  + " (it reads "
+                  + KEY_FEEDBACK
+                  + "): upgrade the image");
         }
         return Optional.of(FeedbackCodec.decode(e.getValue(), where + " " + KEY_FEEDBACK));
       }
@@ -127,8 +138,12 @@ public final class StateConfigMap {
   public static void requireWritable(RemediationState state, String name) {
     if (state.schemaVersion() > RemediationState.SCHEMA_VERSION) {
       throw new InvalidStateException(
-          "configmap/" + name + ": written by schema " + state.schemaVersion()
-              + "; this executor writes schema " + RemediationState.SCHEMA_VERSION
+          "configmap/"
+              + name
+              + ": written by schema "
+              + state.schemaVersion()
+              + "; this executor writes schema "
+              + RemediationState.SCHEMA_VERSION
               + ": upgrade the image; nothing was written");
     }
   }
@@ -189,7 +204,12 @@ public final class StateConfigMap {
     if (size > BUDGET) {
       throw new InvalidInputException(
           "state",
-          "configmap/" + name + " would hold " + size + " bytes, over the budget of " + BUDGET
+          "configmap/"
+              + name
+              + " would hold "
+              + size
+              + " bytes, over the budget of "
+              + BUDGET
               + " bytes; nothing was written");
     }
     StateBackup.attach(binaryData, backup, size, BUDGET);

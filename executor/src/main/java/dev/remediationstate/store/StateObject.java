@@ -30,9 +30,9 @@ public record StateObject(
   }
 
   /**
-   * The size the API server checks against its 1 MiB ConfigMap limit: the lengths of the values
-   * in {@code data} (UTF-8) plus the decoded lengths of {@code binaryData}. Keys and metadata do
-   * not count.
+   * The size the API server checks against its 1 MiB ConfigMap limit: the lengths of the values in
+   * {@code data} (UTF-8) plus the decoded lengths of {@code binaryData}. Keys and metadata do not
+   * count.
    */
   public long apiSize() {
     long size = 0;

@@ -3,8 +3,8 @@ package dev.remediationstate.store;
 import java.util.Optional;
 
 /**
- * Reads and writes state objects by name in one namespace. Implementations map API failures to
- * the typed exceptions of {@code dev.remediationstate.failure} and signal a 409 with {@link
+ * Reads and writes state objects by name in one namespace. Implementations map API failures to the
+ * typed exceptions of {@code dev.remediationstate.failure} and signal a 409 with {@link
  * ConflictException}; they never retry a 409 themselves.
  */
 public interface StateStore {

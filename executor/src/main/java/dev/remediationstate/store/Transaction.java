@@ -101,7 +101,11 @@ public final class Transaction {
         OptionalLong delay = policy.nextDelayMillis(attempt, elapsedMillis, random.getAsDouble());
         if (delay.isEmpty()) {
           throw new ConflictExhaustedException(
-              name + ": still conflicting after " + attempt + " attempts in " + elapsedMillis
+              name
+                  + ": still conflicting after "
+                  + attempt
+                  + " attempts in "
+                  + elapsedMillis
                   + " ms; nothing was written, safe to re-run",
               conflict);
         }

@@ -48,8 +48,10 @@ class ActionRunnerTest {
   void aRetriedInitReturnsCreatedTrueAgain() {
     Results first = runner.run(task, new InitAction(task, 5, Map.of()), "init-1");
     assertEquals("true", first.get("created"));
-    assertEquals("true", runner.run(task, new InitAction(task, 5, Map.of()), "init-1").get("created"));
-    assertEquals("false", runner.run(task, new InitAction(task, 5, Map.of()), "init-2").get("created"));
+    assertEquals(
+        "true", runner.run(task, new InitAction(task, 5, Map.of()), "init-1").get("created"));
+    assertEquals(
+        "false", runner.run(task, new InitAction(task, 5, Map.of()), "init-2").get("created"));
   }
 
   @Test
@@ -57,7 +59,8 @@ class ActionRunnerTest {
     runner.run(task, new InitAction(task, 5, Map.of()), "i");
     runner.run(task, new NextIterationAction("n"), "n");
     for (String ref : new String[] {"c1", "c2", "c1"}) {
-      String json = States.finding("problem " + ref).replace("}", ",\"sourceRef\":\"" + ref + "\"}");
+      String json =
+          States.finding("problem " + ref).replace("}", ",\"sourceRef\":\"" + ref + "\"}");
       runner.run(task, new RecordFeedbackAction(FeedbackInput.parse(json), "qa"), "taskrun-uid");
     }
     assertEquals(2, stored().feedback().size());
@@ -78,9 +81,18 @@ class ActionRunnerTest {
     StateObject good = store.get("task-t1-state").orElseThrow();
     Map<String, String> data = new LinkedHashMap<>(good.data());
     data.put("state.json", "{ broken");
-    store.put(new StateObject(good.name(), good.labels(), good.annotations(), data, good.binaryData(), null, good.uid()));
+    store.put(
+        new StateObject(
+            good.name(),
+            good.labels(),
+            good.annotations(),
+            data,
+            good.binaryData(),
+            null,
+            good.uid()));
     int writes = store.writes().size();
-    assertThrows(InvalidStateException.class, () -> runner.run(task, new NextIterationAction("n"), "n"));
+    assertThrows(
+        InvalidStateException.class, () -> runner.run(task, new NextIterationAction("n"), "n"));
     assertThrows(InvalidStateException.class, () -> runner.run(task, new GateAction(3), "g"));
     assertEquals(writes, store.writes().size());
     assertEquals("{ broken", store.get("task-t1-state").orElseThrow().data().get("state.json"));
@@ -91,12 +103,28 @@ class ActionRunnerTest {
     runner.run(task, new InitAction(task, 5, Map.of()), "i");
     StateObject good = store.get("task-t1-state").orElseThrow();
     Map<String, String> data = new LinkedHashMap<>(good.data());
-    data.put("state.json", data.get("state.json").replace("\"schemaVersion\":" + RemediationState.SCHEMA_VERSION, "\"schemaVersion\":9"));
-    store.put(new StateObject(good.name(), good.labels(), good.annotations(), data, good.binaryData(), null, good.uid()));
+    data.put(
+        "state.json",
+        data.get("state.json")
+            .replace(
+                "\"schemaVersion\":" + RemediationState.SCHEMA_VERSION, "\"schemaVersion\":9"));
+    store.put(
+        new StateObject(
+            good.name(),
+            good.labels(),
+            good.annotations(),
+            data,
+            good.binaryData(),
+            null,
+            good.uid()));
     InvalidStateException e =
-        assertThrows(InvalidStateException.class, () -> runner.run(task, new NextIterationAction("n"), "n"));
+        assertThrows(
+            InvalidStateException.class, () -> runner.run(task, new NextIterationAction("n"), "n"));
     assertTrue(e.getMessage().contains("upgrade"), e.getMessage());
-    assertEquals(9, StateJson.read(store.get("task-t1-state").orElseThrow().data().get("state.json"), "x").schemaVersion());
+    assertEquals(
+        9,
+        StateJson.read(store.get("task-t1-state").orElseThrow().data().get("state.json"), "x")
+            .schemaVersion());
   }
 
   @Test

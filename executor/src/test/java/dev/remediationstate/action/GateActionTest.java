@@ -64,7 +64,8 @@ class GateActionTest {
 
   @Test
   void approvalAtTheLastIterationStillCompletes() {
-    RemediationState state = States.withFeedback(States.iterations(2, 2), "{\"verdict\":\"approved\"}");
+    RemediationState state =
+        States.withFeedback(States.iterations(2, 2), "{\"verdict\":\"approved\"}");
     assertDecision(decide(state), "complete", "approved");
   }
 
@@ -102,13 +103,15 @@ class GateActionTest {
       state = States.withFeedback(state, States.finding("NPE in parser"));
     }
     assertDecision(decide(state), "continue", "changes-requested");
-    assertDecision(new GateAction(2).apply(Optional.of(state), States.at(99)), "stop", "no-progress");
+    assertDecision(
+        new GateAction(2).apply(Optional.of(state), States.at(99)), "stop", "no-progress");
     assertThrows(InvalidInputException.class, () -> new GateAction(1));
   }
 
   @Test
   void aTerminalStateRepeatsItsDecisionWithoutWriting() {
-    RemediationState stopped = States.iterations(5, 2).withStatus(Status.STOPPED, "no-progress", States.at(5));
+    RemediationState stopped =
+        States.iterations(5, 2).withStatus(Status.STOPPED, "no-progress", States.at(5));
     Outcome outcome = decide(stopped);
     assertDecision(outcome, "stop", "no-progress");
     assertTrue(outcome.next().isEmpty());

@@ -17,7 +17,8 @@ class InitActionTest {
 
   @Test
   void createsTheStateWhenAbsent() {
-    Outcome outcome = new InitAction(task, 7, Map.of("pr", "42")).apply(Optional.empty(), States.T0);
+    Outcome outcome =
+        new InitAction(task, 7, Map.of("pr", "42")).apply(Optional.empty(), States.T0);
     RemediationState state = outcome.next().orElseThrow();
     assertEquals(Status.INITIALIZED, state.status());
     assertEquals(0, state.iteration());

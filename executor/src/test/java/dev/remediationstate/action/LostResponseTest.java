@@ -80,7 +80,9 @@ class LostResponseTest {
       FeedbackInput finding =
           FeedbackInput.parse(
               "{\"verdict\":\"changes-requested\",\"severity\":\"high\",\"issueType\":\"bug\","
-                  + "\"description\":\"finding " + i + "\"}");
+                  + "\"description\":\"finding "
+                  + i
+                  + "\"}");
       runner.run(TASK, new RecordFeedbackAction(finding, "qa"), "fb-" + i);
     }
     runner.run(TASK, new GateAction(3), "gate-1");

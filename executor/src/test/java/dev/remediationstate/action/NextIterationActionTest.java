@@ -61,7 +61,8 @@ class NextIterationActionTest {
 
   @Test
   void aCompletedLoopStartsNothing() {
-    RemediationState done = States.iterations(5, 2).withStatus(Status.COMPLETED, "approved", States.at(30));
+    RemediationState done =
+        States.iterations(5, 2).withStatus(Status.COMPLETED, "approved", States.at(30));
     Outcome outcome = new NextIterationAction("x").apply(Optional.of(done), States.at(40));
     assertTrue(outcome.next().isEmpty());
     assertEquals("false", outcome.results().get("started"));

@@ -83,18 +83,24 @@ class RecordFeedbackActionTest {
 
   @Test
   void refusesFeedbackBeforeTheFirstIterationOrForAFutureOne() {
-    assertThrows(InvalidInputException.class, () -> record(States.initialized(5), States.finding("x")));
+    assertThrows(
+        InvalidInputException.class, () -> record(States.initialized(5), States.finding("x")));
     InvalidInputException future =
         assertThrows(
             InvalidInputException.class,
-            () -> record(States.iterations(5, 1), States.finding("x").replace("}", ",\"iteration\":2}")));
+            () ->
+                record(
+                    States.iterations(5, 1),
+                    States.finding("x").replace("}", ",\"iteration\":2}")));
     assertEquals("feedback.iteration", future.field());
   }
 
   @Test
   void mayRecordFeedbackForAnEarlierIteration() {
     Outcome outcome =
-        record(States.iterations(5, 3), States.finding("late review").replace("}", ",\"iteration\":2}"));
+        record(
+            States.iterations(5, 3),
+            States.finding("late review").replace("}", ",\"iteration\":2}"));
     assertEquals(2, outcome.next().orElseThrow().feedback().get(0).iteration());
   }
 }

@@ -44,20 +44,31 @@ class CliTest {
   @Test
   void aFullLoopWritesResultFilesAndStdout() throws Exception {
     String dir = results.toString();
-    assertEquals(0, run("init", "--task-id", "pr-1", "--max-iterations", "3", "--results-dir", dir));
+    assertEquals(
+        0, run("init", "--task-id", "pr-1", "--max-iterations", "3", "--results-dir", dir));
     assertEquals("true", result("created"));
     assertEquals(0, run("next-iteration", "--task-id", "pr-1", "--results-dir", dir));
     assertEquals("1", result("iteration"));
-    assertEquals("{\"iteration\":\"1\",\"max-iterations\":\"3\",\"started\":\"true\",\"limit-reached\":\"false\",\"status\":\"in-progress\"}\n", out);
+    assertEquals(
+        "{\"iteration\":\"1\",\"max-iterations\":\"3\",\"started\":\"true\",\"limit-reached\":\"false\",\"status\":\"in-progress\"}\n",
+        out);
     assertEquals(
         0,
-        run("record-feedback", "--task-id", "pr-1", "--results-dir", dir, "--feedback",
+        run(
+            "record-feedback",
+            "--task-id",
+            "pr-1",
+            "--results-dir",
+            dir,
+            "--feedback",
             "{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\"crash\"}"));
     assertEquals("true", result("recorded"));
     assertEquals(0, run("gate", "--task-id", "pr-1", "--results-dir", dir));
     assertEquals("continue", result("decision"));
     assertEquals("changes-requested", result("reason"));
-    assertEquals(2, run("record-feedback", "--task-id", "pr-1", "--feedback-file", "-", "--results-dir", dir));
+    assertEquals(
+        2,
+        run("record-feedback", "--task-id", "pr-1", "--feedback-file", "-", "--results-dir", dir));
     assertTrue(err.contains("feedback"), err);
   }
 
@@ -69,8 +80,10 @@ class CliTest {
     assertEquals(0, run(stdin, "record-feedback", "--task-id", "pr-1", "--feedback-file", "-"));
     assertTrue(out.contains("\"verdict\":\"approved\""), out);
     Path file = results.resolve("f.json");
-    Files.writeString(file, "{\"severity\":\"low\",\"issueType\":\"other\",\"description\":\"nit\"}");
-    assertEquals(0, run("record-feedback", "--task-id", "pr-1", "--feedback-file", file.toString()));
+    Files.writeString(
+        file, "{\"severity\":\"low\",\"issueType\":\"other\",\"description\":\"nit\"}");
+    assertEquals(
+        0, run("record-feedback", "--task-id", "pr-1", "--feedback-file", file.toString()));
     assertEquals(0, run("gate", "--task-id", "pr-1"));
     assertTrue(out.contains("\"decision\":\"continue\""), out);
   }
@@ -106,10 +119,12 @@ class CliTest {
     run("init", "--task-id", "pr-1");
     run("next-iteration", "--task-id", "pr-1");
     int writes = store.writes().size();
-    assertEquals(2, run("record-feedback", "--task-id", "pr-1", "--feedback", "{\"severity\":\"urgent\"}"));
+    assertEquals(
+        2, run("record-feedback", "--task-id", "pr-1", "--feedback", "{\"severity\":\"urgent\"}"));
     assertTrue(err.contains("feedback.severity"), err);
     assertEquals(2, run("record-feedback", "--task-id", "pr-1"));
-    assertEquals(2, run("record-feedback", "--task-id", "pr-1", "--feedback-file", "/does/not/exist"));
+    assertEquals(
+        2, run("record-feedback", "--task-id", "pr-1", "--feedback-file", "/does/not/exist"));
     assertTrue(err.contains("feedback-file"), err);
     assertEquals(writes, store.writes().size());
   }
@@ -131,10 +146,20 @@ class CliTest {
 
   @Test
   void apiRefusalAndUnavailabilityExitFiveAndSix() {
-    assertEquals(5, run(new FakeWiring(failing(new ApiRefusedException(403, "forbidden to get", null)), ""),
-        "next-iteration", "--task-id", "pr-1"));
-    assertEquals(6, run(new FakeWiring(failing(new OutcomeUnknownException("unavailable", null)), ""),
-        "next-iteration", "--task-id", "pr-1"));
+    assertEquals(
+        5,
+        run(
+            new FakeWiring(failing(new ApiRefusedException(403, "forbidden to get", null)), ""),
+            "next-iteration",
+            "--task-id",
+            "pr-1"));
+    assertEquals(
+        6,
+        run(
+            new FakeWiring(failing(new OutcomeUnknownException("unavailable", null)), ""),
+            "next-iteration",
+            "--task-id",
+            "pr-1"));
   }
 
   @Test

@@ -44,15 +44,25 @@ class StateDamageCliTest {
 
   @ParameterizedTest(name = "{0} refuses {1}")
   @CsvSource({
-    "init, corrupt-json", "next-iteration, corrupt-json", "record-feedback, corrupt-json",
+    "init, corrupt-json",
+    "next-iteration, corrupt-json",
+    "record-feedback, corrupt-json",
     "gate, corrupt-json",
-    "init, inconsistent", "next-iteration, inconsistent", "record-feedback, inconsistent",
+    "init, inconsistent",
+    "next-iteration, inconsistent",
+    "record-feedback, inconsistent",
     "gate, inconsistent",
-    "init, other-task", "next-iteration, other-task", "record-feedback, other-task",
+    "init, other-task",
+    "next-iteration, other-task",
+    "record-feedback, other-task",
     "gate, other-task",
-    "init, newer-schema", "next-iteration, newer-schema", "record-feedback, newer-schema",
+    "init, newer-schema",
+    "next-iteration, newer-schema",
+    "record-feedback, newer-schema",
     "gate, newer-schema",
-    "init, no-state-key", "next-iteration, no-state-key", "record-feedback, no-state-key",
+    "init, no-state-key",
+    "next-iteration, no-state-key",
+    "record-feedback, no-state-key",
     "gate, no-state-key"
   })
   void everyActionRefusesADamagedStateAndWritesNothing(String action, String damage) {
@@ -84,12 +94,20 @@ class StateDamageCliTest {
   void aPrototypeStateIsMigratedOnReadAndWrittenAsTheCurrentSchema() throws Exception {
     String prototype =
         new String(
-                getClass().getResourceAsStream("/fixtures/state-schema-0-prototype.json").readAllBytes(),
+                getClass()
+                    .getResourceAsStream("/fixtures/state-schema-0-prototype.json")
+                    .readAllBytes(),
                 StandardCharsets.UTF_8)
             .replace("proto-1", TASK.value());
     memory.put(
-        new StateObject(TASK.configMapName(), Map.of(), Map.of(), Map.of("state.json", prototype),
-            Map.of(), null, null));
+        new StateObject(
+            TASK.configMapName(),
+            Map.of(),
+            Map.of(),
+            Map.of("state.json", prototype),
+            Map.of(),
+            null,
+            null));
     assertEquals(0, cli.run("show", "--task-id", TASK.value()).exitCode());
     FakeWiring.Run next = cli.run("next-iteration", "--task-id", TASK.value());
     assertEquals(0, next.exitCode(), next.err());
@@ -211,7 +229,8 @@ class StateDamageCliTest {
                     "state.json",
                     json.replace("\"iteration\":3", "\"iteration\":7")
                         .replace("\"status\":\"in-progress\"", "\"status\":\"initialized\""));
-            case "other-task" -> data.put("state.json", json.replace("\"damaged\"", "\"intruder\""));
+            case "other-task" ->
+                data.put("state.json", json.replace("\"damaged\"", "\"intruder\""));
             case "newer-schema" ->
                 data.put(
                     "state.json",
@@ -221,7 +240,8 @@ class StateDamageCliTest {
             case "no-state-key" -> data.remove("state.json");
             default -> throw new IllegalArgumentException(kind);
           }
-          return new StateObject(o.name(), o.labels(), o.annotations(), data, o.binaryData(), null, null);
+          return new StateObject(
+              o.name(), o.labels(), o.annotations(), data, o.binaryData(), null, null);
         });
   }
 
@@ -235,7 +255,9 @@ class StateDamageCliTest {
 
   private void run(int expected, String... args) {
     FakeWiring.Run run =
-        cli.run(FakeWiring.command(args[0], TASK.value(), java.util.Arrays.copyOfRange(args, 1, args.length)));
+        cli.run(
+            FakeWiring.command(
+                args[0], TASK.value(), java.util.Arrays.copyOfRange(args, 1, args.length)));
     assertEquals(expected, run.exitCode(), run.err());
   }
 }

@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
@@ -56,8 +55,14 @@ class StoredStateFuzzTest {
     InMemoryStateStore memory = new InMemoryStateStore();
     StateObject stored =
         memory.put(
-            new StateObject(TASK.configMapName(), Map.of(), Map.of(), Map.of("state.json", json),
-                Map.of(), null, null));
+            new StateObject(
+                TASK.configMapName(),
+                Map.of(),
+                Map.of(),
+                Map.of("state.json", json),
+                Map.of(),
+                null,
+                null));
     boolean decodes;
     try {
       StateConfigMap.decode(stored, TASK);
@@ -72,7 +77,8 @@ class StoredStateFuzzTest {
       assertEquals(1, memory.writes(), "nothing written after: " + e.getMessage());
       assertEquals(stored, memory.read(TASK.configMapName()).orElseThrow());
       if (e instanceof InvalidStateException) {
-        assertTrue(!decodes || e.getMessage().contains("newer") || e.getMessage().contains("schema"),
+        assertTrue(
+            !decodes || e.getMessage().contains("newer") || e.getMessage().contains("schema"),
             e.getMessage());
       }
     }
@@ -83,7 +89,8 @@ class StoredStateFuzzTest {
     if (!diagnosis.healthy() && !diagnosis.newerSchema()) {
       try {
         Recovery.Plan plan = Recovery.plan(stored, TASK, diagnosis, T0.plusSeconds(3600));
-        assertTrue(StateCheck.diagnose(plan.object(), TASK).healthy(),
+        assertTrue(
+            StateCheck.diagnose(plan.object(), TASK).healthy(),
             () -> StateCheck.diagnose(plan.object(), TASK).problems().toString());
       } catch (InvalidStateException | InvalidInputException refused) {
         assertTrue(refused.getMessage().contains("nothing was written"), refused.getMessage());
@@ -100,22 +107,57 @@ class StoredStateFuzzTest {
   Arbitrary<String> storedStates() {
     Arbitrary<String> hostile =
         Arbitraries.of(
-            "null", "-1", "0", "2", "1e999", "\"\"", "\"x\"", "[]", "{}", "[null]", "[{}]",
-            "\"2026-13-45T99:00:00Z\"", "\"1970-01-01T00:00:00Z\"", "99999", "true", "[1,2]",
+            "null",
+            "-1",
+            "0",
+            "2",
+            "1e999",
+            "\"\"",
+            "\"x\"",
+            "[]",
+            "{}",
+            "[null]",
+            "[{}]",
+            "\"2026-13-45T99:00:00Z\"",
+            "\"1970-01-01T00:00:00Z\"",
+            "99999",
+            "true",
+            "[1,2]",
             "{\"a\":[[[[[[[[]]]]]]]]}");
     Arbitrary<String> swapped =
         Combinators.combine(
                 Arbitraries.of(
-                    "schemaVersion", "taskId", "status", "iteration", "maxIterations", "createdAt",
-                    "lastUpdate", "iterations", "feedbackSequence", "feedback", "number",
-                    "startedAt", "verdict", "id", "receivedAt", "requests", "errors"),
+                    "schemaVersion",
+                    "taskId",
+                    "status",
+                    "iteration",
+                    "maxIterations",
+                    "createdAt",
+                    "lastUpdate",
+                    "iterations",
+                    "feedbackSequence",
+                    "feedback",
+                    "number",
+                    "startedAt",
+                    "verdict",
+                    "id",
+                    "receivedAt",
+                    "requests",
+                    "errors"),
                 hostile)
             .as(StoredStateFuzzTest::swap);
-    Arbitrary<String> cut = Arbitraries.integers().between(0, SOUND.length()).map(n -> SOUND.substring(0, n));
+    Arbitrary<String> cut =
+        Arbitraries.integers().between(0, SOUND.length()).map(n -> SOUND.substring(0, n));
     Arbitrary<String> poked =
-        Combinators.combine(Arbitraries.integers().between(0, SOUND.length() - 1), Arbitraries.chars())
+        Combinators.combine(
+                Arbitraries.integers().between(0, SOUND.length() - 1), Arbitraries.chars())
             .as((at, c) -> SOUND.substring(0, at) + c + SOUND.substring(at + 1));
-    return Arbitraries.oneOf(swapped, swapped, swapped, cut, poked,
+    return Arbitraries.oneOf(
+        swapped,
+        swapped,
+        swapped,
+        cut,
+        poked,
         swapped.flatMap(s -> Arbitraries.integers().between(0, 5).map(n -> swapAgain(s, n))));
   }
 
@@ -125,7 +167,9 @@ class StoredStateFuzzTest {
   }
 
   private static String swapAgain(String json, int n) {
-    String[] fields = {"iteration", "status", "maxIterations", "feedbackSequence", "lastUpdate", "number"};
+    String[] fields = {
+      "iteration", "status", "maxIterations", "feedbackSequence", "lastUpdate", "number"
+    };
     String[] values = {"5", "\"exhausted\"", "1", "0", "\"2020-01-01T00:00:00Z\"", "7"};
     return swapIn(json, fields[n], values[n]);
   }
@@ -202,13 +246,18 @@ class StoredStateFuzzTest {
         FeedbackInput.parse(
             "{\"verdict\":\"changes-requested\",\"severity\":\"high\",\"issueType\":\"bug\","
                 + "\"description\":\"boom\",\"sourceRef\":\"c-1\",\"iteration\":1}");
-    s = new RecordFeedbackAction(input, "qa").apply(Optional.of(s), T0.plusSeconds(30)).next().orElseThrow();
+    s =
+        new RecordFeedbackAction(input, "qa")
+            .apply(Optional.of(s), T0.plusSeconds(30))
+            .next()
+            .orElseThrow();
     s = s.appendError(new StateError(T0.plusSeconds(40), "gate", "x"));
-    s = s.recordRequest(new dev.remediationstate.state.AppliedRequest("a/b/", "a", T0.plusSeconds(41),
-        new LinkedHashMap<>(Map.of("iteration", "2"))));
+    s =
+        s.recordRequest(
+            new dev.remediationstate.state.AppliedRequest(
+                "a/b/", "a", T0.plusSeconds(41), new LinkedHashMap<>(Map.of("iteration", "2"))));
     String json = StateJson.write(s);
     StateJson.read(json, "sound");
     return json;
   }
-
 }

@@ -11,7 +11,9 @@ class TrainingRunTest {
   void splitsCommandLinesAtSeparatorsAndDropsEmptyOnes() {
     List<String[]> lines =
         TrainingRun.split(
-            new String[] {"::", "init", "--task-id", "t", "::", "::", "show", "--task-id", "t", "::"});
+            new String[] {
+              "::", "init", "--task-id", "t", "::", "::", "show", "--task-id", "t", "::"
+            });
 
     assertEquals(2, lines.size());
     assertArrayEquals(new String[] {"init", "--task-id", "t"}, lines.get(0));

@@ -14,11 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every action through the real command line over a store that fails at 10-30 %: 429, 5xx,
- * timeouts before the write, and writes that commit but lose their answer. With a tight transient
- * budget some commands run out of attempts: they must end in exit code 6 and, re-run with the same
- * request id, reach exactly the totals of a fault-free run. The stored state is decoded (every
- * invariant checked) after every command.
+ * Every action through the real command line over a store that fails at 10-30 %: 429, 5xx, timeouts
+ * before the write, and writes that commit but lose their answer. With a tight transient budget
+ * some commands run out of attempts: they must end in exit code 6 and, re-run with the same request
+ * id, reach exactly the totals of a fault-free run. The stored state is decoded (every invariant
+ * checked) after every command.
  */
 class TransientFaultsCliTest {
   private static final TaskId TASK = new TaskId("flaky");
@@ -33,15 +33,43 @@ class TransientFaultsCliTest {
     FakeWiring cli = new FakeWiring(flaky);
     String attempts = Integer.toString(apiAttempts);
     int[] exits = new int[8];
-    untilDone(cli, memory, exits, "init", "--max-iterations", "100", "--api-attempts", attempts,
-        "--request-id", "init");
+    untilDone(
+        cli,
+        memory,
+        exits,
+        "init",
+        "--max-iterations",
+        "100",
+        "--api-attempts",
+        attempts,
+        "--request-id",
+        "init");
     for (int i = 1; i <= ROUNDS; i++) {
-      untilDone(cli, memory, exits, "next-iteration", "--api-attempts", attempts,
-          "--request-id", "it-" + i);
-      untilDone(cli, memory, exits, "record-feedback", "--api-attempts", attempts,
-          "--request-id", "fb-" + i, "--feedback",
+      untilDone(
+          cli,
+          memory,
+          exits,
+          "next-iteration",
+          "--api-attempts",
+          attempts,
+          "--request-id",
+          "it-" + i);
+      untilDone(
+          cli,
+          memory,
+          exits,
+          "record-feedback",
+          "--api-attempts",
+          attempts,
+          "--request-id",
+          "fb-" + i,
+          "--feedback",
           "{\"verdict\":\"changes-requested\",\"severity\":\"low\",\"issueType\":\"bug\","
-              + "\"fingerprint\":\"fp-" + i + "\",\"description\":\"finding " + i + "\"}");
+              + "\"fingerprint\":\"fp-"
+              + i
+              + "\",\"description\":\"finding "
+              + i
+              + "\"}");
       untilDone(cli, memory, exits, "gate", "--api-attempts", attempts, "--request-id", "g-" + i);
     }
     RemediationState state = stored(memory);

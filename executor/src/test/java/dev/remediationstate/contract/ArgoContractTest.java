@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Argo examples against the executor. Argo has no fabric8 model, so the templates are read as
- * YAML trees: each executor template's action, arguments and environment must be options the
- * action takes, its output parameters exactly the results the action writes, read from the
- * results directory it passes; every step reference to an output must name one the template
- * declares. Then the executor templates run in loop order as the pods would.
+ * YAML trees: each executor template's action, arguments and environment must be options the action
+ * takes, its output parameters exactly the results the action writes, read from the results
+ * directory it passes; every step reference to an output must name one the template declares. Then
+ * the executor templates run in loop order as the pods would.
  */
 class ArgoContractTest {
   private static final String IMAGE = "ghcr.io/remediation-state/remediation-state:";
@@ -46,7 +46,9 @@ class ArgoContractTest {
     assertEquals("argoproj.io/v1alpha1/WorkflowTemplate", Manifests.typeOf(workflow));
     Map<String, JsonNode> templates = templates(workflow);
     Map<String, String> workflowParams = new LinkedHashMap<>();
-    workflow.at("/spec/arguments/parameters").forEach(p -> workflowParams.put(p.get("name").asText(), p.get("value").asText()));
+    workflow
+        .at("/spec/arguments/parameters")
+        .forEach(p -> workflowParams.put(p.get("name").asText(), p.get("value").asText()));
 
     InMemoryStateStore store = new InMemoryStateStore();
     List<String> ran = new ArrayList<>();
@@ -61,7 +63,8 @@ class ArgoContractTest {
       Map<String, ExecutorContract.OptionContract> options = ExecutorContract.options(action);
       Set<String> envNames = new TreeSet<>();
       options.values().forEach(o -> envNames.add(o.env()));
-      assertTrue(envNames.containsAll(env.keySet()), action + ": env " + env.keySet() + " vs " + envNames);
+      assertTrue(
+          envNames.containsAll(env.keySet()), action + ": env " + env.keySet() + " vs " + envNames);
       for (String arg : args.subList(1, args.size())) {
         if (arg.startsWith("--")) {
           assertTrue(options.containsKey(arg.substring(2)), action + ": unknown option " + arg);
@@ -70,9 +73,13 @@ class ArgoContractTest {
       String resultsDir = args.get(args.indexOf("--results-dir") + 1);
 
       Map<String, String> outputs = new LinkedHashMap<>();
-      template.at("/outputs/parameters").forEach(p -> outputs.put(p.get("name").asText(), p.at("/valueFrom/path").asText()));
-      assertEquals(produced.get(action), outputs.keySet(), action + " output parameters vs results");
-      outputs.forEach((name, path) -> assertEquals(resultsDir + "/" + name, path, action + " output " + name));
+      template
+          .at("/outputs/parameters")
+          .forEach(p -> outputs.put(p.get("name").asText(), p.at("/valueFrom/path").asText()));
+      assertEquals(
+          produced.get(action), outputs.keySet(), action + " output parameters vs results");
+      outputs.forEach(
+          (name, path) -> assertEquals(resultsDir + "/" + name, path, action + " output " + name));
 
       Path dir = scratch.resolve("argo-" + action);
       Map<String, String> values = new LinkedHashMap<>();
@@ -88,7 +95,10 @@ class ArgoContractTest {
       env.forEach((k, v) -> podEnv.put(k, substitute(v, values)));
       ExecutorContract.Run run = ExecutorContract.run(store, podArgs, podEnv, Optional.empty());
       assertEquals(0, run.exitCode(), action + ": " + run.err());
-      assertEquals(outputs.keySet(), ExecutorContract.fileNames(dir), action + " files for output parameters");
+      assertEquals(
+          outputs.keySet(),
+          ExecutorContract.fileNames(dir),
+          action + " files for output parameters");
       ran.add(action);
     }
     assertEquals(4, ran.size());
@@ -96,30 +106,38 @@ class ArgoContractTest {
 
   @Test
   void everyStepReferenceNamesATemplateAndAnOutputItDeclares() {
-    JsonNode workflow = Manifests.tree(Manifests.root().resolve("examples/argo/remediation-loop.yaml"));
+    JsonNode workflow =
+        Manifests.tree(Manifests.root().resolve("examples/argo/remediation-loop.yaml"));
     Map<String, JsonNode> templates = templates(workflow);
     assertTrue(templates.containsKey(workflow.at("/spec/entrypoint").asText()), "entrypoint");
     List<String> whens = new ArrayList<>();
     for (JsonNode template : templates.values()) {
       Map<String, String> stepTemplates = new LinkedHashMap<>();
-      template.path("steps").forEach(group -> group.forEach(step -> {
-        String target = step.get("template").asText();
-        assertTrue(templates.containsKey(target), "unknown template " + target);
-        stepTemplates.put(step.get("name").asText(), target);
-        if (step.has("when")) {
-          whens.add(step.get("when").asText());
-        }
-      }));
+      template
+          .path("steps")
+          .forEach(
+              group ->
+                  group.forEach(
+                      step -> {
+                        String target = step.get("template").asText();
+                        assertTrue(templates.containsKey(target), "unknown template " + target);
+                        stepTemplates.put(step.get("name").asText(), target);
+                        if (step.has("when")) {
+                          whens.add(step.get("when").asText());
+                        }
+                      }));
       Matcher m = STEP_OUTPUT.matcher(template.toString());
       while (m.find()) {
         JsonNode target = templates.get(stepTemplates.get(m.group(1)));
         assertTrue(target != null, "reference to unknown step " + m.group(1));
         Set<String> declared = new TreeSet<>();
         target.at("/outputs/parameters").forEach(p -> declared.add(p.get("name").asText()));
-        assertTrue(declared.contains(m.group(2)), "steps." + m.group(1) + " has no output " + m.group(2));
+        assertTrue(
+            declared.contains(m.group(2)), "steps." + m.group(1) + " has no output " + m.group(2));
       }
     }
-    assertTrue(whens.contains("{{steps.gate.outputs.parameters.decision}} == continue"), whens::toString);
+    assertTrue(
+        whens.contains("{{steps.gate.outputs.parameters.decision}} == continue"), whens::toString);
     JsonNode again = null;
     for (JsonNode group : templates.get("turn").get("steps")) {
       for (JsonNode step : group) {
@@ -147,9 +165,12 @@ class ArgoContractTest {
 
   /** Argo's {{...}} substitution; a variable without a value fails. */
   private static String substitute(String value, Map<String, String> values) {
-    return VARIABLE.matcher(value).replaceAll(r -> {
-      assertTrue(values.containsKey(r.group(1)), "no value for {{" + r.group(1) + "}}");
-      return Matcher.quoteReplacement(values.get(r.group(1)));
-    });
+    return VARIABLE
+        .matcher(value)
+        .replaceAll(
+            r -> {
+              assertTrue(values.containsKey(r.group(1)), "no value for {{" + r.group(1) + "}}");
+              return Matcher.quoteReplacement(values.get(r.group(1)));
+            });
   }
 }

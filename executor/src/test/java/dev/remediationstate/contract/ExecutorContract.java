@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.remediationstate.cli.Cli;
 import dev.remediationstate.cli.FakeWiring;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +65,10 @@ final class ExecutorContract {
   record Run(int exitCode, String out, String err) {}
 
   static Set<String> subcommands() {
-    return new TreeSet<>(commandLine(new InMemoryStateStore(), Optional.empty(), Map.of(), new StringWriter())
-        .getSubcommands().keySet());
+    return new TreeSet<>(
+        commandLine(new InMemoryStateStore(), Optional.empty(), Map.of(), new StringWriter())
+            .getSubcommands()
+            .keySet());
   }
 
   /** The options of one action by long name (without dashes), help and version excluded. */
@@ -96,17 +98,22 @@ final class ExecutorContract {
   static Map<String, OptionContract> options(Set<String> actions) {
     Map<String, OptionContract> all = new TreeMap<>();
     for (String action : actions) {
-      options(action).forEach((name, option) -> {
-        OptionContract earlier = all.putIfAbsent(name, option);
-        assertEquals(earlier == null ? option : earlier, option, "--" + name + " differs between actions");
-      });
+      options(action)
+          .forEach(
+              (name, option) -> {
+                OptionContract earlier = all.putIfAbsent(name, option);
+                assertEquals(
+                    earlier == null ? option : earlier,
+                    option,
+                    "--" + name + " differs between actions");
+              });
     }
     return all;
   }
 
   /**
-   * The result names each action produces, found by running init, next-iteration,
-   * record-feedback, gate and show against one in-memory store.
+   * The result names each action produces, found by running init, next-iteration, record-feedback,
+   * gate and show against one in-memory store.
    */
   static Map<String, Set<String>> producedResults(Path scratch) {
     InMemoryStateStore store = new InMemoryStateStore();
@@ -124,8 +131,13 @@ final class ExecutorContract {
       List<String> args =
           Stream.concat(
                   turn.stream(),
-                  Stream.of("--task-id", "contract", "--request-id", "produced-" + action,
-                      "--results-dir", dir.toString()))
+                  Stream.of(
+                      "--task-id",
+                      "contract",
+                      "--request-id",
+                      "produced-" + action,
+                      "--results-dir",
+                      dir.toString()))
               .toList();
       Run run = run(store, args, Map.of(), Optional.empty());
       assertEquals(0, run.exitCode(), action + " failed: " + run.err());
@@ -140,7 +152,10 @@ final class ExecutorContract {
    * included), {@code defaultResultsDir} for {@code /tekton/results}.
    */
   static Run run(
-      InMemoryStateStore store, List<String> args, Map<String, String> env, Optional<Path> defaultResultsDir) {
+      InMemoryStateStore store,
+      List<String> args,
+      Map<String, String> env,
+      Optional<Path> defaultResultsDir) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = commandLine(store, defaultResultsDir, env, err);
@@ -154,7 +169,9 @@ final class ExecutorContract {
       return new TreeSet<>();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+      return files
+          .map(p -> p.getFileName().toString())
+          .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -173,7 +190,10 @@ final class ExecutorContract {
   }
 
   private static CommandLine commandLine(
-      InMemoryStateStore store, Optional<Path> defaultResultsDir, Map<String, String> env, StringWriter err) {
+      InMemoryStateStore store,
+      Optional<Path> defaultResultsDir,
+      Map<String, String> env,
+      StringWriter err) {
     CommandLine cli =
         Cli.commandLine(
             new FakeWiring(store)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.nio.file.Files;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,8 @@ class JibBuildFileTest {
     }
     jib = null;
     // The main build's plugin; the image profile only adds executions.
-    for (Element plugin : children(child(child(executor.getDocumentElement(), "build"), "plugins"))) {
+    for (Element plugin :
+        children(child(child(executor.getDocumentElement(), "build"), "plugins"))) {
       if (text(plugin, "artifactId").equals("jib-maven-plugin")) {
         jib = child(plugin, "configuration");
       }
@@ -60,7 +61,8 @@ class JibBuildFileTest {
     Element container = child(jib, "container");
     assertEquals(resolve(text(container, "user")), buildFile.get("user").asText());
     assertEquals("65532", buildFile.get("user").asText());
-    assertEquals(resolve(text(container, "workingDirectory")), buildFile.get("workingDirectory").asText());
+    assertEquals(
+        resolve(text(container, "workingDirectory")), buildFile.get("workingDirectory").asText());
   }
 
   @Test
@@ -83,15 +85,20 @@ class JibBuildFileTest {
     // <jvm.flags> is what executor/bench/startup-bench.sh measures: the image must run them.
     String flags = resolve("${jvm.flags}");
     for (String flag : flags.trim().split("\\s+")) {
-      assertTrue(entrypoint.contains(flag), flag + " from <jvm.flags> is not in the entrypoint " + entrypoint);
+      assertTrue(
+          entrypoint.contains(flag),
+          flag + " from <jvm.flags> is not in the entrypoint " + entrypoint);
     }
     // An AOT cache matches only the class path it was trained with: no directory wildcards
     // whose expansion order depends on the filesystem.
     assertEquals("@/app/jib-classpath-file", entrypoint.get(entrypoint.indexOf("-cp") + 1));
-    assertTrue(entrypoint.containsAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr")),
+    assertTrue(
+        entrypoint.containsAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr")),
         "JVM messages must not reach stdout, which Argo keeps as outputs.result");
     List<String> layers = new ArrayList<>();
-    buildFile.at("/layers/entries").forEach(layer -> layer.get("files").forEach(f -> layers.add(f.get("dest").asText())));
+    buildFile
+        .at("/layers/entries")
+        .forEach(layer -> layer.get("files").forEach(f -> layers.add(f.get("dest").asText())));
     assertTrue(layers.contains("/app/jib-classpath-file"), layers.toString());
   }
 
@@ -104,11 +111,18 @@ class JibBuildFileTest {
     Path options = Manifests.root().resolve("executor/src/main/jib/app/jvm.options");
     assertEquals(0, Files.size(options), options + " ships empty");
     List<String> cli = new ArrayList<>();
-    buildFile.at("/layers/entries").forEach(layer -> layer.get("files").forEach(f -> {
-      if (f.get("dest").asText().equals("/app/jvm.options")) {
-        cli.add(f.get("src").asText());
-      }
-    }));
+    buildFile
+        .at("/layers/entries")
+        .forEach(
+            layer ->
+                layer
+                    .get("files")
+                    .forEach(
+                        f -> {
+                          if (f.get("dest").asText().equals("/app/jvm.options")) {
+                            cli.add(f.get("src").asText());
+                          }
+                        }));
     assertEquals(List.of("executor/src/main/jib/app/jvm.options"), cli);
   }
 
@@ -122,9 +136,14 @@ class JibBuildFileTest {
       pom.put(label.getTagName(), resolve(label.getTextContent().trim()));
     }
     Map<String, String> cli = new LinkedHashMap<>();
-    buildFile.get("labels").fields().forEachRemaining(e -> cli.put(e.getKey(), e.getValue().asText()));
+    buildFile
+        .get("labels")
+        .fields()
+        .forEachRemaining(e -> cli.put(e.getKey(), e.getValue().asText()));
     // The Jib CLI takes the version as a template parameter: -p version=...
-    assertEquals("${version}", cli.put("org.opencontainers.image.version", pom.get("org.opencontainers.image.version")));
+    assertEquals(
+        "${version}",
+        cli.put("org.opencontainers.image.version", pom.get("org.opencontainers.image.version")));
     assertEquals(pom, cli);
   }
 

@@ -24,9 +24,9 @@ import java.util.stream.Stream;
 
 /**
  * Reads the repository's YAML: as trees, and strictly into the fabric8 Kubernetes and Tekton
- * models. Strict means an unknown field anywhere fails: Jackson's FAIL_ON_UNKNOWN_PROPERTIES,
- * and, because fabric8 models collect unknown fields in {@code additionalProperties} instead of
- * failing, a recursive walk that fails on any non-empty {@code additionalProperties}.
+ * models. Strict means an unknown field anywhere fails: Jackson's FAIL_ON_UNKNOWN_PROPERTIES, and,
+ * because fabric8 models collect unknown fields in {@code additionalProperties} instead of failing,
+ * a recursive walk that fails on any non-empty {@code additionalProperties}.
  */
 final class Manifests {
   static final ObjectMapper YAML =
@@ -47,7 +47,9 @@ final class Manifests {
 
   /** Argo has no fabric8 model: its kinds are checked as trees by ArgoContractTest. */
   static final Set<String> ARGO_KINDS =
-      Set.of("argoproj.io/v1alpha1/WorkflowTemplate", "argoproj.io/v1alpha1/CronWorkflow",
+      Set.of(
+          "argoproj.io/v1alpha1/WorkflowTemplate",
+          "argoproj.io/v1alpha1/CronWorkflow",
           "argoproj.io/v1alpha1/Workflow");
 
   private Manifests() {}
@@ -55,11 +57,13 @@ final class Manifests {
   /** The repository root: the directory holding tasks/ and jib.yaml. */
   static Path root() {
     Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !(Files.isDirectory(dir.resolve("tasks")) && Files.exists(dir.resolve("jib.yaml")))) {
+    while (dir != null
+        && !(Files.isDirectory(dir.resolve("tasks")) && Files.exists(dir.resolve("jib.yaml")))) {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("no repository root with tasks/ and jib.yaml above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "no repository root with tasks/ and jib.yaml above " + Path.of("").toAbsolutePath());
     }
     return dir;
   }
@@ -122,9 +126,14 @@ final class Manifests {
     return strict(file, model);
   }
 
-  private static void findUnknown(Object value, String path, List<String> unknown, Map<Object, Object> seen) {
-    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
-        || value instanceof Enum<?> || seen.put(value, value) != null) {
+  private static void findUnknown(
+      Object value, String path, List<String> unknown, Map<Object, Object> seen) {
+    if (value == null
+        || value instanceof String
+        || value instanceof Number
+        || value instanceof Boolean
+        || value instanceof Enum<?>
+        || seen.put(value, value) != null) {
       return;
     }
     if (value instanceof Map<?, ?> map) {
@@ -142,8 +151,10 @@ final class Manifests {
       return;
     }
     for (Method getter : value.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-          || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+      if (getter.getParameterCount() != 0
+          || Modifier.isStatic(getter.getModifiers())
+          || !getter.getName().startsWith("get")
+          || getter.getName().equals("getClass")) {
         continue;
       }
       Object child;
@@ -158,9 +169,9 @@ final class Manifests {
         }
         continue;
       }
-      String field = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
+      String field =
+          Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
       findUnknown(child, path + "." + field, unknown, seen);
     }
   }
-
 }

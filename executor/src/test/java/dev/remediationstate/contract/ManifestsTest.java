@@ -28,15 +28,19 @@ class ManifestsTest {
     for (Path file : files) {
       JsonNode document = Manifests.tree(file);
       String type = Manifests.typeOf(document);
-      if (file.getFileName().toString().equals("kustomization.yaml") || kustomizeConfigs.contains(file)
+      if (file.getFileName().toString().equals("kustomization.yaml")
+          || kustomizeConfigs.contains(file)
           || Manifests.ARGO_KINDS.contains(type)) {
         continue;
       }
       Manifests.strict(file);
       checked.add(Manifests.root().relativize(file).toString());
     }
-    assertTrue(checked.contains("tasks/remediation-state/0.1/remediation-state.yaml"), checked::toString);
-    assertTrue(checked.contains("tasks/remediation-state/0.1/remediation-state-stepaction.yaml"), checked::toString);
+    assertTrue(
+        checked.contains("tasks/remediation-state/0.1/remediation-state.yaml"), checked::toString);
+    assertTrue(
+        checked.contains("tasks/remediation-state/0.1/remediation-state-stepaction.yaml"),
+        checked::toString);
     assertTrue(checked.contains("examples/tekton/pipeline.yaml"), checked::toString);
   }
 
@@ -57,8 +61,11 @@ class ManifestsTest {
               securityContext:
                 runAsNonRot: true
         """);
-    AssertionError failure = assertThrows(AssertionError.class, () -> Manifests.strict(task, Task.class));
-    assertTrue(failure.getMessage().contains(".spec.steps[0].securityContext.runAsNonRot"), failure.getMessage());
+    AssertionError failure =
+        assertThrows(AssertionError.class, () -> Manifests.strict(task, Task.class));
+    assertTrue(
+        failure.getMessage().contains(".spec.steps[0].securityContext.runAsNonRot"),
+        failure.getMessage());
   }
 
   @Test
@@ -71,7 +78,8 @@ class ManifestsTest {
     Set<Path> manifests = new TreeSet<>();
     for (Path file : Manifests.yamlFiles("tasks")) {
       boolean sample = file.toString().contains("/samples/");
-      if (!sample && !Manifests.typeOf(Manifests.tree(file)).isEmpty()
+      if (!sample
+          && !Manifests.typeOf(Manifests.tree(file)).isEmpty()
           && !file.getFileName().toString().equals("kustomization.yaml")) {
         manifests.add(file);
       }
@@ -90,7 +98,8 @@ class ManifestsTest {
         assertTrue(text.contains("\"" + image + ":"), file + " uses an image other than " + image);
       }
     }
-    assertFalse(kustomizeConfigurations().isEmpty(), "kustomize needs to learn where Tekton keeps images");
+    assertFalse(
+        kustomizeConfigurations().isEmpty(), "kustomize needs to learn where Tekton keeps images");
   }
 
   private static Set<Path> kustomizeConfigurations() {

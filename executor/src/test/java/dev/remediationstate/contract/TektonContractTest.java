@@ -33,14 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Tekton Task, StepAction, RBAC and example Pipeline against the executor: every param is an
- * option and every option a param, every result is produced and every produced result declared,
- * and the step, run as Tekton would run it, writes the results it declares.
+ * option and every option a param, every result is produced and every produced result declared, and
+ * the step, run as Tekton would run it, writes the results it declares.
  */
 class TektonContractTest {
   private static final Path TASK_DIR = Manifests.root().resolve("tasks/remediation-state/0.1");
   private static final Pattern PARAM = Pattern.compile("\\$\\(params\\.([a-z0-9-]+)\\)");
-  private static final Pattern STEP_RESULT_PATH = Pattern.compile("\\$\\(step\\.results\\.([a-z0-9-]+)\\.path\\)");
-  private static final Pattern TASK_RESULT = Pattern.compile("\\$\\(tasks\\.([a-z0-9-]+)\\.results\\.([a-z0-9-]+)\\)");
+  private static final Pattern STEP_RESULT_PATH =
+      Pattern.compile("\\$\\(step\\.results\\.([a-z0-9-]+)\\.path\\)");
+  private static final Pattern TASK_RESULT =
+      Pattern.compile("\\$\\(tasks\\.([a-z0-9-]+)\\.results\\.([a-z0-9-]+)\\)");
   private static final String TASK_RUN_UID = "0b6c3c2e-7a1f-4d2b-9f5e-3d1c2b4a5e6f";
 
   /**
@@ -76,9 +78,11 @@ class TektonContractTest {
 
   @Test
   void stepActionParamsAreExactlyTheExecutorOptionsWithTheirDefaults() {
-    StepAction action = Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
+    StepAction action =
+        Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
     checkParams(action.getSpec().getParams(), Set.of("request-id"), "StepAction");
-    assertNull(defaultOf(action.getSpec().getParams(), "request-id"), "the Task must pass request-id");
+    assertNull(
+        defaultOf(action.getSpec().getParams(), "request-id"), "the Task must pass request-id");
   }
 
   @Test
@@ -91,7 +95,8 @@ class TektonContractTest {
 
   @Test
   void stepActionResultsAreExactlyWhatTheActionsProduce() {
-    StepAction action = Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
+    StepAction action =
+        Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
     Set<String> declared = new TreeSet<>();
     action.getSpec().getResults().forEach(r -> declared.add(r.getName()));
     checkResults(declared, "StepAction");
@@ -104,8 +109,11 @@ class TektonContractTest {
     Step step = task.getSpec().getSteps().get(0);
     checkNonRoot(step.getSecurityContext(), "Task step");
     assertNull(step.getScript(), "params must not be interpolated into a script");
-    assertTrue(step.getCommand() == null || step.getCommand().isEmpty(), "the image's entrypoint runs the executor");
-    Set<String> declared = task.getSpec().getResults().stream().map(r -> r.getName()).collect(Collectors.toSet());
+    assertTrue(
+        step.getCommand() == null || step.getCommand().isEmpty(),
+        "the image's entrypoint runs the executor");
+    Set<String> declared =
+        task.getSpec().getResults().stream().map(r -> r.getName()).collect(Collectors.toSet());
     InMemoryStateStore store = new InMemoryStateStore();
     for (Map.Entry<String, Map<String, String>> turn : turns().entrySet()) {
       String action = turn.getKey();
@@ -117,18 +125,25 @@ class TektonContractTest {
       assertEquals(0, run.exitCode(), action + ": " + run.err());
       Map<String, String> written = ExecutorContract.readResults(results);
       assertEquals(produced.get(action), written.keySet(), action + " results");
-      assertTrue(declared.containsAll(written.keySet()), action + " wrote undeclared results " + written.keySet());
-      written.values().forEach(v -> assertTrue(!v.endsWith("\n"), action + ": a result ends with a newline"));
+      assertTrue(
+          declared.containsAll(written.keySet()),
+          action + " wrote undeclared results " + written.keySet());
+      written
+          .values()
+          .forEach(v -> assertTrue(!v.endsWith("\n"), action + ": a result ends with a newline"));
     }
   }
 
   @Test
   void stepActionRunsEveryActionIntoItsStepResultsDirectory() {
-    StepAction stepAction = Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
+    StepAction stepAction =
+        Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
     var spec = stepAction.getSpec();
     checkNonRoot(spec.getSecurityContext(), "StepAction");
     assertNull(spec.getScript(), "params must not be interpolated into a script");
-    assertTrue(spec.getCommand() == null || spec.getCommand().isEmpty(), "the image's entrypoint runs the executor");
+    assertTrue(
+        spec.getCommand() == null || spec.getCommand().isEmpty(),
+        "the image's entrypoint runs the executor");
     InMemoryStateStore store = new InMemoryStateStore();
     for (Map.Entry<String, Map<String, String>> turn : turns().entrySet()) {
       String action = turn.getKey();
@@ -138,13 +153,18 @@ class TektonContractTest {
       // Tekton: $(step.results.<name>.path) = /tekton/steps/step-<step>/results/<name>
       Path stepResults = scratch.resolve("steps/step-" + action + "/results");
       Map<String, String> stepPaths = new LinkedHashMap<>();
-      spec.getResults().forEach(r -> stepPaths.put(r.getName(), stepResults.resolve(r.getName()).toString()));
+      spec.getResults()
+          .forEach(r -> stepPaths.put(r.getName(), stepResults.resolve(r.getName()).toString()));
       List<String> args = substitute(spec.getArgs(), params, stepPaths);
       Map<String, String> env = env(spec.getEnv(), params, stepPaths);
-      ExecutorContract.Run run = ExecutorContract.run(store, args, env, Optional.of(scratch.resolve("unused")));
+      ExecutorContract.Run run =
+          ExecutorContract.run(store, args, env, Optional.of(scratch.resolve("unused")));
       assertEquals(0, run.exitCode(), action + ": " + run.err());
-      assertEquals(produced.get(action), ExecutorContract.fileNames(stepResults), action + " step results");
-      assertTrue(ExecutorContract.fileNames(scratch.resolve("unused")).isEmpty(), "wrote to /tekton/results");
+      assertEquals(
+          produced.get(action), ExecutorContract.fileNames(stepResults), action + " step results");
+      assertTrue(
+          ExecutorContract.fileNames(scratch.resolve("unused")).isEmpty(),
+          "wrote to /tekton/results");
     }
   }
 
@@ -157,13 +177,17 @@ class TektonContractTest {
     assertEquals(List.of("configmaps"), rule.getResources());
     InMemoryStateStore store = new InMemoryStateStore();
     for (Map.Entry<String, Map<String, String>> turn : turns().entrySet()) {
-      List<String> args = new ArrayList<>(List.of(turn.getKey(), "--task-id", "rbac", "--request-id", "rbac-" + turn.getKey()));
-      turn.getValue().forEach((k, v) -> {
-        if (!k.equals("action") && !k.equals("task-id")) {
-          args.add("--" + k);
-          args.add(v);
-        }
-      });
+      List<String> args =
+          new ArrayList<>(
+              List.of(turn.getKey(), "--task-id", "rbac", "--request-id", "rbac-" + turn.getKey()));
+      turn.getValue()
+          .forEach(
+              (k, v) -> {
+                if (!k.equals("action") && !k.equals("task-id")) {
+                  args.add("--" + k);
+                  args.add(v);
+                }
+              });
       args.add("--results-dir");
       args.add(scratch.resolve("rbac-" + turn.getKey()).toString());
       assertEquals(0, ExecutorContract.run(store, args, Map.of(), Optional.empty()).exitCode());
@@ -173,14 +197,20 @@ class TektonContractTest {
 
   @Test
   void pipelineReferencesOnlyResultsItsTasksProduce() {
-    Pipeline pipeline = Manifests.strict(Manifests.root().resolve("examples/tekton/pipeline.yaml"), Pipeline.class);
+    Pipeline pipeline =
+        Manifests.strict(Manifests.root().resolve("examples/tekton/pipeline.yaml"), Pipeline.class);
     Map<String, String> actionOf = new LinkedHashMap<>();
     Map<String, Set<String>> inlineResults = new LinkedHashMap<>();
     for (PipelineTask t : pipeline.getSpec().getTasks()) {
       if (t.getTaskRef() != null) {
         assertEquals("remediation-state", t.getTaskRef().getName(), t.getName());
-        String action = t.getParams().stream().filter(p -> p.getName().equals("action")).findFirst()
-            .orElseThrow(() -> new AssertionError(t.getName() + " has no action")).getValue().getStringVal();
+        String action =
+            t.getParams().stream()
+                .filter(p -> p.getName().equals("action"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(t.getName() + " has no action"))
+                .getValue()
+                .getStringVal();
         assertTrue(ExecutorContract.TASK_ACTIONS.contains(action), t.getName() + ": " + action);
         actionOf.put(t.getName(), action);
       } else {
@@ -192,7 +222,8 @@ class TektonContractTest {
       }
     }
     List<String> references = new ArrayList<>();
-    String text = Manifests.tree(Manifests.root().resolve("examples/tekton/pipeline.yaml")).toString();
+    String text =
+        Manifests.tree(Manifests.root().resolve("examples/tekton/pipeline.yaml")).toString();
     Matcher m = TASK_RESULT.matcher(text);
     while (m.find()) {
       String task = m.group(1);
@@ -200,7 +231,8 @@ class TektonContractTest {
       references.add(task + "." + result);
       Set<String> available =
           actionOf.containsKey(task) ? produced.get(actionOf.get(task)) : inlineResults.get(task);
-      assertTrue(available != null && available.contains(result),
+      assertTrue(
+          available != null && available.contains(result),
           "$(tasks." + task + ".results." + result + ") is not produced by " + task);
     }
     assertTrue(references.contains("next.started"), references::toString);
@@ -208,28 +240,42 @@ class TektonContractTest {
     for (PipelineTask t : pipeline.getSpec().getTasks()) {
       if (t.getWhen() != null) {
         for (WhenExpression when : t.getWhen()) {
-          assertTrue(when.getValues().stream().allMatch(v -> v.equals("true") || v.equals("false")
-              || v.equals("continue") || v.equals("complete") || v.equals("stop")), "when values " + when.getValues());
+          assertTrue(
+              when.getValues().stream()
+                  .allMatch(
+                      v ->
+                          v.equals("true")
+                              || v.equals("false")
+                              || v.equals("continue")
+                              || v.equals("complete")
+                              || v.equals("stop")),
+              "when values " + when.getValues());
         }
       }
     }
   }
 
   private void checkParams(List<ParamSpec> params, Set<String> ownDefaults, String where) {
-    Map<String, ExecutorContract.OptionContract> options = ExecutorContract.options(ExecutorContract.TASK_ACTIONS);
+    Map<String, ExecutorContract.OptionContract> options =
+        ExecutorContract.options(ExecutorContract.TASK_ACTIONS);
     Set<String> expected = new TreeSet<>(options.keySet());
     expected.removeAll(ExecutorContract.SET_BY_TASK);
     expected.add("action");
     expected.add("task-id");
-    Set<String> declared = params.stream().map(ParamSpec::getName).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> declared =
+        params.stream().map(ParamSpec::getName).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(expected, declared, where + " params vs executor options");
     for (ParamSpec param : params) {
       ExecutorContract.OptionContract option = options.get(param.getName());
-      if (option == null || ownDefaults.contains(param.getName()) || param.getName().equals("task-id")) {
+      if (option == null
+          || ownDefaults.contains(param.getName())
+          || param.getName().equals("task-id")) {
         continue;
       }
       // An empty environment variable is a value, not an absent one: the defaults must agree.
-      assertEquals(option.defaultValue(), defaultOf(params, param.getName()),
+      assertEquals(
+          option.defaultValue(),
+          defaultOf(params, param.getName()),
           where + " param " + param.getName() + " default vs --" + option.name());
     }
   }
@@ -257,15 +303,23 @@ class TektonContractTest {
     Map<String, Map<String, String>> turns = new LinkedHashMap<>();
     turns.put("init", Map.of("action", "init", "task-id", "contract-task", "max-iterations", "3"));
     turns.put("next-iteration", Map.of("action", "next-iteration", "task-id", "contract-task"));
-    turns.put("record-feedback",
-        Map.of("action", "record-feedback", "task-id", "contract-task", "feedback", ExecutorContract.FINDING));
+    turns.put(
+        "record-feedback",
+        Map.of(
+            "action",
+            "record-feedback",
+            "task-id",
+            "contract-task",
+            "feedback",
+            ExecutorContract.FINDING));
     turns.put("gate", Map.of("action", "gate", "task-id", "contract-task"));
     turns.put("show", Map.of("action", "show", "task-id", "contract-task"));
     return turns;
   }
 
   private static String defaultOf(List<ParamSpec> params, String name) {
-    ParamSpec param = params.stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow();
+    ParamSpec param =
+        params.stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow();
     return param.getDefault() == null ? null : param.getDefault().getStringVal();
   }
 
@@ -273,14 +327,18 @@ class TektonContractTest {
   private static Map<String, String> paramValues(List<ParamSpec> specs, Map<String, String> given) {
     Map<String, String> values = new LinkedHashMap<>();
     for (ParamSpec spec : specs) {
-      String value = given.containsKey(spec.getName()) ? given.get(spec.getName()) : defaultOf(specs, spec.getName());
+      String value =
+          given.containsKey(spec.getName())
+              ? given.get(spec.getName())
+              : defaultOf(specs, spec.getName());
       assertTrue(value != null, "param " + spec.getName() + " has no default and no value");
       values.put(spec.getName(), value.replace("$(context.taskRun.uid)", TASK_RUN_UID));
     }
     return values;
   }
 
-  private static Map<String, String> env(List<EnvVar> vars, Map<String, String> params, Map<String, String> stepPaths) {
+  private static Map<String, String> env(
+      List<EnvVar> vars, Map<String, String> params, Map<String, String> stepPaths) {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : vars) {
       env.put(var.getName(), substitute(List.of(var.getValue()), params, stepPaths).get(0));
@@ -289,17 +347,27 @@ class TektonContractTest {
   }
 
   /** Tekton's substitution of $(params.x) and $(step.results.x.path); anything else left fails. */
-  private static List<String> substitute(List<String> values, Map<String, String> params, Map<String, String> stepPaths) {
+  private static List<String> substitute(
+      List<String> values, Map<String, String> params, Map<String, String> stepPaths) {
     List<String> out = new ArrayList<>();
     for (String value : values) {
-      String v = PARAM.matcher(value).replaceAll(r -> {
-        assertTrue(params.containsKey(r.group(1)), "undeclared param " + r.group(1));
-        return Matcher.quoteReplacement(params.get(r.group(1)));
-      });
-      v = STEP_RESULT_PATH.matcher(v).replaceAll(r -> {
-        assertTrue(stepPaths.containsKey(r.group(1)), "undeclared step result " + r.group(1));
-        return Matcher.quoteReplacement(stepPaths.get(r.group(1)));
-      });
+      String v =
+          PARAM
+              .matcher(value)
+              .replaceAll(
+                  r -> {
+                    assertTrue(params.containsKey(r.group(1)), "undeclared param " + r.group(1));
+                    return Matcher.quoteReplacement(params.get(r.group(1)));
+                  });
+      v =
+          STEP_RESULT_PATH
+              .matcher(v)
+              .replaceAll(
+                  r -> {
+                    assertTrue(
+                        stepPaths.containsKey(r.group(1)), "undeclared step result " + r.group(1));
+                    return Matcher.quoteReplacement(stepPaths.get(r.group(1)));
+                  });
       out.add(v);
     }
     return out;

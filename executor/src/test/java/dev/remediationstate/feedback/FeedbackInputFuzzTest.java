@@ -29,16 +29,40 @@ class FeedbackInputFuzzTest {
     Arbitrary<String> key =
         Arbitraries.oneOf(
             Arbitraries.of(
-                "verdict", "severity", "issueType", "issue_type", "description", "criteriaNotMet",
-                "reproductionSteps", "expectedBehavior", "actualBehavior", "sourceRef", "author",
-                "iteration", "fingerprint"),
+                "verdict",
+                "severity",
+                "issueType",
+                "issue_type",
+                "description",
+                "criteriaNotMet",
+                "reproductionSteps",
+                "expectedBehavior",
+                "actualBehavior",
+                "sourceRef",
+                "author",
+                "iteration",
+                "fingerprint"),
             Arbitraries.strings().ofMaxLength(12));
     Arbitrary<String> value =
         Arbitraries.oneOf(
             Arbitraries.of(
-                "\"approved\"", "\"changes-requested\"", "\"high\"", "\"bug\"", "null", "true",
-                "-1", "0", "3", "1e309", "99999999999999999999", "[]", "{}", "[\"a\",1]",
-                "\"\\u0000\"", "\"\\ud800\"", "[[[[[[[[[[]]]]]]]]]]"),
+                "\"approved\"",
+                "\"changes-requested\"",
+                "\"high\"",
+                "\"bug\"",
+                "null",
+                "true",
+                "-1",
+                "0",
+                "3",
+                "1e309",
+                "99999999999999999999",
+                "[]",
+                "{}",
+                "[\"a\",1]",
+                "\"\\u0000\"",
+                "\"\\ud800\"",
+                "[[[[[[[[[[]]]]]]]]]]"),
             Arbitraries.strings().ofMaxLength(40).map(FeedbackInputFuzzTest::quote));
     Arbitrary<String> field = Combinators.combine(key, value).as((k, v) -> quote(k) + ":" + v);
     Arbitrary<String> object =
@@ -47,7 +71,9 @@ class FeedbackInputFuzzTest {
         Combinators.combine(object, Arbitraries.integers().between(0, 200), Arbitraries.chars())
             .as(
                 (doc, at, c) ->
-                    at >= doc.length() ? doc + c : doc.substring(0, at) + c + doc.substring(at + 1));
+                    at >= doc.length()
+                        ? doc + c
+                        : doc.substring(0, at) + c + doc.substring(at + 1));
     return Arbitraries.oneOf(object, object, mangled, Arbitraries.strings().ofMaxLength(60));
   }
 

@@ -14,17 +14,33 @@ class FeedbackInputLimitsTest {
   @Test
   void eachViolationNamesItsField() {
     String base = "{\"severity\":\"low\",\"issueType\":\"bug\",\"description\":\"d\"";
-    assertEquals("feedback.description",
-        field("{\"severity\":\"low\",\"issueType\":\"bug\",\"description\":\"" + "x".repeat(FeedbackInput.MAX_TEXT + 1) + "\"}"));
-    assertEquals("feedback.expectedBehavior",
-        field(base + ",\"expectedBehavior\":\"" + "x".repeat(FeedbackInput.MAX_SHORT_TEXT + 1) + "\"}"));
-    assertEquals("feedback.criteriaNotMet[1]",
-        field(base + ",\"criteriaNotMet\":[\"a\",\"" + "x".repeat(FeedbackInput.MAX_ITEM + 1) + "\"]}"));
-    assertEquals("feedback.reproductionSteps[0]", field(base + ",\"reproductionSteps\":[{\"a\":1}]}"));
+    assertEquals(
+        "feedback.description",
+        field(
+            "{\"severity\":\"low\",\"issueType\":\"bug\",\"description\":\""
+                + "x".repeat(FeedbackInput.MAX_TEXT + 1)
+                + "\"}"));
+    assertEquals(
+        "feedback.expectedBehavior",
+        field(
+            base
+                + ",\"expectedBehavior\":\""
+                + "x".repeat(FeedbackInput.MAX_SHORT_TEXT + 1)
+                + "\"}"));
+    assertEquals(
+        "feedback.criteriaNotMet[1]",
+        field(
+            base
+                + ",\"criteriaNotMet\":[\"a\",\""
+                + "x".repeat(FeedbackInput.MAX_ITEM + 1)
+                + "\"]}"));
+    assertEquals(
+        "feedback.reproductionSteps[0]", field(base + ",\"reproductionSteps\":[{\"a\":1}]}"));
     assertEquals("feedback.actualBehavior", field(base + ",\"actualBehavior\":\"\\ud800x\"}"));
     assertEquals("feedback.sourceRef", field(base + ",\"sourceRef\":\"" + "r".repeat(254) + "\"}"));
     assertEquals("feedback", field(base + ",\"expectedBehavior\":[[[[[[[[[\"deep\"]]]]]]]]]}"));
-    assertEquals("feedback",
+    assertEquals(
+        "feedback",
         field(base + ",\"author\":\"" + "é".repeat(FeedbackInput.MAX_DOCUMENT_BYTES / 2) + "\"}"));
   }
 
@@ -42,8 +58,10 @@ class FeedbackInputLimitsTest {
     assertEquals(5, redacted.count());
     assertEquals("ab [REDACTED:aws-access-key-id]", redacted.input().description());
     assertEquals("[REDACTED:slack-token]", redacted.input().criteriaNotMet().get(0));
-    assertEquals("curl https://u:[REDACTED:url-password]@h/x", redacted.input().reproductionSteps().get(0));
+    assertEquals(
+        "curl https://u:[REDACTED:url-password]@h/x", redacted.input().reproductionSteps().get(0));
     assertEquals("[REDACTED:github-token]", redacted.input().expectedBehavior());
-    assertEquals("Authorization: Bearer [REDACTED:bearer-token]", redacted.input().actualBehavior());
+    assertEquals(
+        "Authorization: Bearer [REDACTED:bearer-token]", redacted.input().actualBehavior());
   }
 }

@@ -62,8 +62,12 @@ class RedactorTest {
   @ValueSource(strings = {"RSA ", "EC ", "OPENSSH ", "ENCRYPTED ", ""})
   void redactsWholePrivateKeyBlocks(String kind) {
     String text =
-        "key:\n-----BEGIN " + kind + "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAAAA\n"
-            + "-----END " + kind + "PRIVATE KEY-----\nafter";
+        "key:\n-----BEGIN "
+            + kind
+            + "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAAAA\n"
+            + "-----END "
+            + kind
+            + "PRIVATE KEY-----\nafter";
     Redactor.Redacted redacted = Redactor.redact(text);
     assertEquals("key:\n[REDACTED:private-key]\nafter", redacted.text());
     assertEquals(1, redacted.count());
@@ -93,7 +97,8 @@ class RedactorTest {
   void initRedactsMetadataValues() {
     dev.remediationstate.action.Outcome outcome =
         new dev.remediationstate.action.InitAction(
-                new dev.remediationstate.state.TaskId("t"), 3,
+                new dev.remediationstate.state.TaskId("t"),
+                3,
                 java.util.Map.of("repo", "https://bot:hunter22@git.example.com/r.git"))
             .apply(java.util.Optional.empty(), java.time.Instant.EPOCH);
     assertEquals(

@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * An in-memory namespace of ConfigMaps that behaves as a real API server where the mock does not:
- * lists in name order honouring limit and continue, enforces resourceVersion on patches and
- * uid + resourceVersion preconditions on deletes. Faults are injected by name or by page.
+ * lists in name order honouring limit and continue, enforces resourceVersion on patches and uid +
+ * resourceVersion preconditions on deletes. Faults are injected by name or by page.
  */
 final class FakeConfigMaps implements ConfigMapPages, MetadataPatch, ConditionalDelete, StateStore {
   private final TreeMap<String, StateObject> objects = new TreeMap<>();
@@ -27,10 +27,13 @@ final class FakeConfigMaps implements ConfigMapPages, MetadataPatch, Conditional
   int listCalls;
   int patches;
   int deletes;
+
   /** The list call (1-based) that answers 410 once; 0: none. */
   int expireListCall;
+
   /** Names whose next patch or delete finds the object changed since it was listed. */
   final Set<String> touchBeforeWrite = new HashSet<>();
+
   /** Names whose writes are refused (HTTP 403). */
   final Set<String> refuse = new HashSet<>();
 
@@ -40,8 +43,14 @@ final class FakeConfigMaps implements ConfigMapPages, MetadataPatch, Conditional
 
   void put(StateObject object, Instant createdAt) {
     StateObject stored =
-        new StateObject(object.name(), object.labels(), object.annotations(), object.data(),
-            object.binaryData(), Long.toString(++resourceVersion), "uid-" + (++uids));
+        new StateObject(
+            object.name(),
+            object.labels(),
+            object.annotations(),
+            object.data(),
+            object.binaryData(),
+            Long.toString(++resourceVersion),
+            "uid-" + (++uids));
     objects.put(object.name(), stored);
     created.put(object.name(), createdAt);
   }
@@ -82,8 +91,16 @@ final class FakeConfigMaps implements ConfigMapPages, MetadataPatch, Conditional
     Map<String, String> annotations = new LinkedHashMap<>(current.annotations());
     change.labels().forEach((k, v) -> setOrRemove(labels, k, v));
     change.annotations().forEach((k, v) -> setOrRemove(annotations, k, v));
-    objects.put(name, new StateObject(name, labels, annotations, current.data(),
-        current.binaryData(), Long.toString(++resourceVersion), current.uid()));
+    objects.put(
+        name,
+        new StateObject(
+            name,
+            labels,
+            annotations,
+            current.data(),
+            current.binaryData(),
+            Long.toString(++resourceVersion),
+            current.uid()));
   }
 
   @Override
@@ -106,8 +123,16 @@ final class FakeConfigMaps implements ConfigMapPages, MetadataPatch, Conditional
     }
     if (touchBeforeWrite.remove(name)) {
       StateObject o = objects.get(name);
-      objects.put(name, new StateObject(name, o.labels(), o.annotations(), o.data(),
-          o.binaryData(), Long.toString(++resourceVersion), o.uid()));
+      objects.put(
+          name,
+          new StateObject(
+              name,
+              o.labels(),
+              o.annotations(),
+              o.data(),
+              o.binaryData(),
+              Long.toString(++resourceVersion),
+              o.uid()));
     }
     StateObject current = objects.get(name);
     if (current == null) {
@@ -144,9 +169,16 @@ final class FakeConfigMaps implements ConfigMapPages, MetadataPatch, Conditional
   @Override
   public StateObject update(StateObject object, String expected) throws ConflictException {
     StateObject current = current(object.name(), expected);
-    objects.put(object.name(), new StateObject(object.name(), object.labels(),
-        object.annotations(), object.data(), object.binaryData(),
-        Long.toString(++resourceVersion), current.uid()));
+    objects.put(
+        object.name(),
+        new StateObject(
+            object.name(),
+            object.labels(),
+            object.annotations(),
+            object.data(),
+            object.binaryData(),
+            Long.toString(++resourceVersion),
+            current.uid()));
     return objects.get(object.name());
   }
 }

@@ -42,16 +42,22 @@ class GcCommandTest {
     all[0] = "gc";
     System.arraycopy(args, 0, all, 1, args.length);
     int code =
-        Cli.execute(all, FakeWiring.forGc(edges, clock), new PrintWriter(out), new PrintWriter(err));
+        Cli.execute(
+            all, FakeWiring.forGc(edges, clock), new PrintWriter(out), new PrintWriter(err));
     String stdout = out.toString().trim();
-    return new Run(code, stdout.isEmpty() ? null : new ObjectMapper().readTree(stdout), err.toString());
+    return new Run(
+        code, stdout.isEmpty() ? null : new ObjectMapper().readTree(stdout), err.toString());
   }
 
   @Test
   void aFailedObjectGivesExitCode7AndIsNamed() throws Exception {
     FakeConfigMaps api = new FakeConfigMaps();
-    api.put(SweepTest.state("a", Status.COMPLETED, SweepTest.T0.minus(Duration.ofDays(9))), SweepTest.T0);
-    api.put(SweepTest.state("b", Status.COMPLETED, SweepTest.T0.minus(Duration.ofDays(9))), SweepTest.T0);
+    api.put(
+        SweepTest.state("a", Status.COMPLETED, SweepTest.T0.minus(Duration.ofDays(9))),
+        SweepTest.T0);
+    api.put(
+        SweepTest.state("b", Status.COMPLETED, SweepTest.T0.minus(Duration.ofDays(9))),
+        SweepTest.T0);
     api.refuse.add("task-a-state");
     Run run = gc(api.edges(), "--results-dir", dir.toString());
     assertEquals(7, run.code());
@@ -79,14 +85,29 @@ class GcCommandTest {
     try (KubernetesClient client = server.createClient()) {
       List<StateObject> states =
           IntStream.range(0, 1000)
-              .mapToObj(i -> SweepTest.state(String.format("s%04d", i), Status.COMPLETED,
-                  SweepTest.T0.minus(Duration.ofDays(i % 10 == 0 ? 8 : 1))))
+              .mapToObj(
+                  i ->
+                      SweepTest.state(
+                          String.format("s%04d", i),
+                          Status.COMPLETED,
+                          SweepTest.T0.minus(Duration.ofDays(i % 10 == 0 ? 8 : 1))))
               .toList();
-      states.parallelStream().forEach(s -> client.configMaps().inNamespace("ns")
-          .resource(new ConfigMapBuilder().withNewMetadata().withName(s.name())
-              .withLabels(s.labels()).withAnnotations(s.annotations()).endMetadata()
-              .withData(s.data()).build())
-          .create());
+      states.parallelStream()
+          .forEach(
+              s ->
+                  client
+                      .configMaps()
+                      .inNamespace("ns")
+                      .resource(
+                          new ConfigMapBuilder()
+                              .withNewMetadata()
+                              .withName(s.name())
+                              .withLabels(s.labels())
+                              .withAnnotations(s.annotations())
+                              .endMetadata()
+                              .withData(s.data())
+                              .build())
+                      .create());
       GcEdges edges = ConfigMapGcEdges.edges(client, "ns");
       Path metrics = dir.resolve("gc.prom");
 
@@ -95,10 +116,15 @@ class GcCommandTest {
       assertEquals("1000", first.results().get("scanned").asText());
       assertEquals("100", first.results().get("marked").asText());
       String text = Files.readString(metrics, StandardCharsets.UTF_8);
-      assertTrue(text.contains("remediation_state_gc_objects_total{kind=\"state\",outcome=\"marked\"} 100.0"), text);
+      assertTrue(
+          text.contains(
+              "remediation_state_gc_objects_total{kind=\"state\",outcome=\"marked\"} 100.0"),
+          text);
       assertTrue(text.contains("remediation_state_gc_states{status=\"completed\"} 1000.0"), text);
-      assertTrue(text.contains("remediation_state_gc_state_iterations_bucket{le=\"0.0\"} 1000"), text);
-      assertTrue(text.contains("remediation_state_gc_object_size_bytes_count{kind=\"state\"} 1000"), text);
+      assertTrue(
+          text.contains("remediation_state_gc_state_iterations_bucket{le=\"0.0\"} 1000"), text);
+      assertTrue(
+          text.contains("remediation_state_gc_object_size_bytes_count{kind=\"state\"} 1000"), text);
 
       clock.advance(Duration.ofHours(25));
       Run second = gc(edges, "--page-size", "50");

@@ -21,11 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Collections;
 import org.junit.jupiter.api.Test;
 
 /** The gc manifests are valid Kubernetes objects with the settings the README promises. */
@@ -69,14 +69,19 @@ class GcManifestsTest {
       return;
     }
     for (Method m : node.getClass().getMethods()) {
-      if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getDeclaringClass() == Object.class) {
+      if (m.getParameterCount() != 0
+          || !m.getName().startsWith("get")
+          || m.getDeclaringClass() == Object.class) {
         continue;
       }
       Object value = m.invoke(node);
       if (m.getName().equals("getAdditionalProperties")) {
         assertTrue(((Map<?, ?>) value).isEmpty(), where + ": unknown fields " + value);
-      } else if (value instanceof KubernetesResource || value instanceof Collection || value instanceof Map
-          || (value != null && value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model"))) {
+      } else if (value instanceof KubernetesResource
+          || value instanceof Collection
+          || value instanceof Map
+          || (value != null
+              && value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model"))) {
         assertNoUnknownFields(value, where + "." + m.getName().substring(3), seen);
       }
     }
@@ -85,7 +90,8 @@ class GcManifestsTest {
   @Test
   void cronJobManifestIsValidAndLocksDown() throws Exception {
     List<HasMetadata> objects = load(CRONJOB);
-    assertEquals(List.of("ServiceAccount", "Role", "RoleBinding", "CronJob"),
+    assertEquals(
+        List.of("ServiceAccount", "Role", "RoleBinding", "CronJob"),
         objects.stream().map(HasMetadata::getKind).toList());
     for (HasMetadata o : objects) {
       assertNoUnknownFields(o, o.getKind(), Collections.newSetFromMap(new IdentityHashMap<>()));

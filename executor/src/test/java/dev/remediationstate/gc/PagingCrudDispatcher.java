@@ -18,12 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The CRUD mock API, but lists honour {@code limit} and {@code continue} as a real API server
- * does: items in name order, at most {@code limit} per page, the continue token being the last
- * name returned. As on a real API server, the pages after the first come from the snapshot the
- * first page was served from; a first page takes a new snapshot only after a write or for another
- * query (the mock would otherwise re-read every object for every page).
- * Used by the scale test and the benchmark, where paging is what is measured.
+ * The CRUD mock API, but lists honour {@code limit} and {@code continue} as a real API server does:
+ * items in name order, at most {@code limit} per page, the continue token being the last name
+ * returned. As on a real API server, the pages after the first come from the snapshot the first
+ * page was served from; a first page takes a new snapshot only after a write or for another query
+ * (the mock would otherwise re-read every object for every page). Used by the scale test and the
+ * benchmark, where paging is what is measured.
  */
 public final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -39,7 +39,11 @@ class SweepTest {
     return new StateObject(
         "task-" + id + "-state-archive-" + n,
         Map.of(StateConfigMap.LABEL_NAME, StateConfigMap.APP, StateConfigMap.LABEL_TASK_ID, id),
-        Map.of(), Map.of(), Map.of("history.gz", new byte[] {1, 2, 3}), null, null);
+        Map.of(),
+        Map.of(),
+        Map.of("history.gz", new byte[] {1, 2, 3}),
+        null,
+        null);
   }
 
   void put(StateObject o) {
@@ -71,7 +75,9 @@ class SweepTest {
     assertFalse(marked("task-young-state"));
     assertEquals(
         T0.plus(GcPolicy.DEFAULT_GRACE).toString(),
-        api.get("task-old-state").orElseThrow().annotations()
+        api.get("task-old-state")
+            .orElseThrow()
+            .annotations()
             .get(StateConfigMap.ANNOTATION_GC_DELETE_AFTER));
 
     clock.advance(Duration.ofHours(23));
@@ -118,8 +124,16 @@ class SweepTest {
     StateObject marked = api.get("task-a-state").orElseThrow();
     Map<String, String> data = new LinkedHashMap<>(marked.data());
     data.put(StateConfigMap.KEY_LAST_UPDATE, T0.plus(Duration.ofHours(1)).toString());
-    api.put(new StateObject(marked.name(), marked.labels(), marked.annotations(), data,
-        marked.binaryData(), null, null), T0);
+    api.put(
+        new StateObject(
+            marked.name(),
+            marked.labels(),
+            marked.annotations(),
+            data,
+            marked.binaryData(),
+            null,
+            null),
+        T0);
 
     clock.advance(Duration.ofDays(8).plusHours(2));
     Tally tally = sweep();
@@ -147,10 +161,14 @@ class SweepTest {
     StateObject good = state("bad", Status.COMPLETED, old);
     Map<String, String> broken = new LinkedHashMap<>(good.data());
     broken.put(StateConfigMap.KEY_STATE, "{not json");
-    put(new StateObject(good.name(), good.labels(), good.annotations(), broken, Map.of(), null, null));
+    put(
+        new StateObject(
+            good.name(), good.labels(), good.annotations(), broken, Map.of(), null, null));
     StateObject newer = state("newer", Status.COMPLETED, old);
     Map<String, String> schema2 = new LinkedHashMap<>(newer.annotations());
-    schema2.put(StateConfigMap.ANNOTATION_SCHEMA, Integer.toString(dev.remediationstate.state.RemediationState.SCHEMA_VERSION + 1));
+    schema2.put(
+        StateConfigMap.ANNOTATION_SCHEMA,
+        Integer.toString(dev.remediationstate.state.RemediationState.SCHEMA_VERSION + 1));
     put(new StateObject(newer.name(), newer.labels(), schema2, newer.data(), Map.of(), null, null));
     StateObject kept = state("kept", Status.COMPLETED, old);
     Map<String, String> protect = new LinkedHashMap<>(kept.annotations());
@@ -182,7 +200,8 @@ class SweepTest {
   void dryRunReportsAndWritesNothing() {
     put(state("a", Status.COMPLETED, T0.minus(Duration.ofDays(8))));
     put(page("a", 1));
-    GcPolicy dry = new GcPolicy(GcPolicy.DEFAULT_TTL, GcPolicy.DEFAULT_GRACE, true, false, 100, 1000);
+    GcPolicy dry =
+        new GcPolicy(GcPolicy.DEFAULT_TTL, GcPolicy.DEFAULT_GRACE, true, false, 100, 1000);
     Tally tally = sweep(dry);
     assertEquals(1, tally.marked);
     assertEquals(0, api.patches + api.deletes);

@@ -15,9 +15,9 @@ import java.util.Random;
 
 /**
  * A deterministic generator of realistic QA findings, as a QA agent would submit them to {@code
- * record-feedback} over many iterations: markdown descriptions, acceptance-criteria lists,
- * findings that recur across iterations with drifting line numbers, code snippets, stack traces,
- * and now and then a leaked secret from {@link #SECRETS}.
+ * record-feedback} over many iterations: markdown descriptions, acceptance-criteria lists, findings
+ * that recur across iterations with drifting line numbers, code snippets, stack traces, and now and
+ * then a leaked secret from {@link #SECRETS}.
  *
  * <p>The committed fixture {@value #RESOURCE} is exactly {@code generate(SEED, COUNT)}, one JSON
  * document per line; {@code FeedbackCorpusTest} keeps the two in step. Regenerate with {@code
@@ -27,6 +27,7 @@ public final class FeedbackCorpus {
   public static final String RESOURCE = "/corpus/feedback-corpus.jsonl";
   public static final long SEED = 20240611L;
   public static final int COUNT = 500;
+
   /** Findings per iteration in the fixture; iteration n holds findings (n-1)*20+1 .. n*20. */
   public static final int PER_ITERATION = 20;
 
@@ -92,8 +93,13 @@ public final class FeedbackCorpus {
       if (!pool.isEmpty() && random.nextInt(100) < 55) {
         problem = pool.get(random.nextInt(pool.size()));
       } else {
-        problem = new int[] {random.nextInt(MODULES.length), random.nextInt(VERBS.length),
-          random.nextInt(OBJECTS.length), random.nextInt(1 << 16)};
+        problem =
+            new int[] {
+              random.nextInt(MODULES.length),
+              random.nextInt(VERBS.length),
+              random.nextInt(OBJECTS.length),
+              random.nextInt(1 << 16)
+            };
         pool.add(problem);
       }
       findings.add(finding(random, problem, iteration, i).toString());
@@ -105,12 +111,22 @@ public final class FeedbackCorpus {
     String module = MODULES[problem[0]];
     String title = module + " " + VERBS[problem[1]] + " " + OBJECTS[problem[2]];
     int line = 40 + (problem[3] % 400) + random.nextInt(12);
-    String file = "src/main/java/com/example/" + module + "/" + capitalized(module) + "Service.java";
+    String file =
+        "src/main/java/com/example/" + module + "/" + capitalized(module) + "Service.java";
     StringBuilder description = new StringBuilder();
     description.append("## ").append(capitalized(title)).append("\n\n");
-    description.append("In `").append(file).append(":").append(line).append("` the ")
-        .append(module).append(" service ").append(VERBS[problem[1]]).append(' ')
-        .append(OBJECTS[problem[2]]).append(" instead of handling it. This was already reported ")
+    description
+        .append("In `")
+        .append(file)
+        .append(":")
+        .append(line)
+        .append("` the ")
+        .append(module)
+        .append(" service ")
+        .append(VERBS[problem[1]])
+        .append(' ')
+        .append(OBJECTS[problem[2]])
+        .append(" instead of handling it. This was already reported ")
         .append("in an earlier iteration and is ")
         .append(random.nextBoolean() ? "still reproducible" : "only partly fixed")
         .append(" after the latest change.\n\n");
@@ -126,14 +142,18 @@ public final class FeedbackCorpus {
       description.append("\n```\n").append(stackTrace(random, module, line)).append("```\n");
     }
     if (random.nextInt(100) < 8) {
-      description.append("\nThe CI log printed a credential: ")
-          .append(leak(random)).append(" (rotate it).\n");
+      description
+          .append("\nThe CI log printed a credential: ")
+          .append(leak(random))
+          .append(" (rotate it).\n");
     }
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("verdict", "changes-requested");
     node.put("severity", new String[] {"critical", "high", "medium", "low"}[problem[3] % 4]);
-    node.put("issueType",
-        new String[] {"bug", "regression", "missing-feature", "performance", "other"}[problem[3] % 5]);
+    node.put(
+        "issueType",
+        new String[] {"bug", "regression", "missing-feature", "performance", "other"}
+            [problem[3] % 5]);
     node.put("description", description.toString());
     ArrayNode criteria = node.putArray("criteriaNotMet");
     int c = 1 + random.nextInt(3);
@@ -147,11 +167,20 @@ public final class FeedbackCorpus {
       steps.add("Repeat the call while another client updates the same item");
     }
     steps.add("Compare the response with the acceptance criteria above");
-    node.put("expectedBehavior",
+    node.put(
+        "expectedBehavior",
         "The " + module + " service handles " + OBJECTS[problem[2]] + " as the criteria require.");
-    node.put("actualBehavior",
-        "It " + VERBS[problem[1]] + " " + OBJECTS[problem[2]] + " (HTTP "
-            + (500 + random.nextInt(4)) + " after " + (20 + random.nextInt(900)) + " ms).");
+    node.put(
+        "actualBehavior",
+        "It "
+            + VERBS[problem[1]]
+            + " "
+            + OBJECTS[problem[2]]
+            + " (HTTP "
+            + (500 + random.nextInt(4))
+            + " after "
+            + (20 + random.nextInt(900))
+            + " ms).");
     node.put("sourceRef", "review-" + iteration + "/comment-" + (index + 1));
     return node;
   }
@@ -160,7 +189,8 @@ public final class FeedbackCorpus {
     return switch (random.nextInt(6)) {
       case 0 -> "The response body is missing the `" + module + "Id` field (line " + line + ")";
       case 1 -> "The retry loop re-sends the request without the idempotency key";
-      case 2 -> "The log line at WARN level repeats " + (2 + random.nextInt(9)) + " times per request";
+      case 2 ->
+          "The log line at WARN level repeats " + (2 + random.nextInt(9)) + " times per request";
       case 3 -> "No test covers this path; `" + capitalized(module) + "ServiceTest` skips it";
       case 4 -> "The error message says `internal error` and names no field";
       default -> "The metric `" + module + "_requests_total` is not incremented on failure";
@@ -169,11 +199,23 @@ public final class FeedbackCorpus {
 
   private static String snippet(Random random, String module, int line) {
     String type = capitalized(module);
-    return "// " + type + "Service.java:" + line + "\n"
-        + "public " + type + "Result handle(" + type + "Request request) {\n"
+    return "// "
+        + type
+        + "Service.java:"
+        + line
+        + "\n"
+        + "public "
+        + type
+        + "Result handle("
+        + type
+        + "Request request) {\n"
         + "  var item = repository.findById(request.id()).orElse(null);\n"
-        + "  if (item.quantity() " + (random.nextBoolean() ? "<" : "<=") + " 0) {\n"
-        + "    return " + type + "Result.empty();\n"
+        + "  if (item.quantity() "
+        + (random.nextBoolean() ? "<" : "<=")
+        + " 0) {\n"
+        + "    return "
+        + type
+        + "Result.empty();\n"
         + "  }\n"
         + "  return mapper.toResult(item);\n"
         + "}\n";
@@ -182,14 +224,32 @@ public final class FeedbackCorpus {
   private static String stackTrace(Random random, String module, int line) {
     String type = capitalized(module);
     StringBuilder trace = new StringBuilder();
-    trace.append(random.nextBoolean()
-            ? "java.lang.NullPointerException: Cannot invoke \"com.example." + module + ".Item.quantity()\" because \"item\" is null\n"
+    trace.append(
+        random.nextBoolean()
+            ? "java.lang.NullPointerException: Cannot invoke \"com.example."
+                + module
+                + ".Item.quantity()\" because \"item\" is null\n"
             : "java.lang.IllegalStateException: " + module + " transaction already committed\n");
-    trace.append("\tat com.example.").append(module).append('.').append(type)
-        .append("Service.handle(").append(type).append("Service.java:").append(line).append(")\n");
-    trace.append("\tat com.example.").append(module).append('.').append(type)
-        .append("Controller.post(").append(type).append("Controller.java:")
-        .append(30 + random.nextInt(60)).append(")\n");
+    trace
+        .append("\tat com.example.")
+        .append(module)
+        .append('.')
+        .append(type)
+        .append("Service.handle(")
+        .append(type)
+        .append("Service.java:")
+        .append(line)
+        .append(")\n");
+    trace
+        .append("\tat com.example.")
+        .append(module)
+        .append('.')
+        .append(type)
+        .append("Controller.post(")
+        .append(type)
+        .append("Controller.java:")
+        .append(30 + random.nextInt(60))
+        .append(")\n");
     int frames = 3 + random.nextInt(5);
     String[] framework = {
       "org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:885)",

@@ -10,9 +10,7 @@ import dev.remediationstate.cli.FakeWiring;
 import dev.remediationstate.cli.Wiring;
 import dev.remediationstate.kube.ConfigMapStateStore;
 import dev.remediationstate.state.StateJson;
-import dev.remediationstate.store.Sleeper;
 import dev.remediationstate.store.StateConfigMap;
-import dev.remediationstate.store.StateStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,7 +37,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -54,10 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Most commands run the real command line in this JVM ({@link Cli#execute}) over HTTP to the
  * API: the same parsing, transaction, layout and fabric8 client as the image, without 500 JVM
- * launches (1 to 2 s each on a shared 2-core machine). Every {@value #PROCESS_EVERY}th finding,
- * and one paged read, go through {@code java -jar} as separate processes, as a pipeline step
- * would. The history limit is set to its minimum (RS_HISTORY_LIMIT) so that 500 findings run
- * through summarizing and archiving many times.
+ * launches (1 to 2 s each on a shared 2-core machine). Every {@value #PROCESS_EVERY}th finding, and
+ * one paged read, go through {@code java -jar} as separate processes, as a pipeline step would. The
+ * history limit is set to its minimum (RS_HISTORY_LIMIT) so that 500 findings run through
+ * summarizing and archiving many times.
  *
  * <p>Checked: every POST and PUT body the API server received stays under 1 MiB by the API's own
  * formula; every finding reads back through pagination, in full or as a marked summary; no secret
@@ -81,18 +78,36 @@ class FeedbackHistoryIT {
     org.junit.jupiter.api.Assumptions.assumeTrue(cluster.isEmpty(), "needs the embedded API");
     server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new java.util.HashMap<>(),
-            new KubernetesCrudDispatcher(), false);
+            new Context(),
+            new MockWebServer(),
+            new java.util.HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     String url = "http://" + server.getHostName() + ":" + server.getPort();
     kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(
         kubeconfig,
-        String.join("\n", "apiVersion: v1", "kind: Config",
-            "clusters:", "- name: it", "  cluster:", "    server: " + url,
-            "contexts:", "- name: it", "  context:", "    cluster: it", "    user: it",
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: it",
+            "  cluster:",
+            "    server: " + url,
+            "contexts:",
+            "- name: it",
+            "  context:",
+            "    cluster: it",
+            "    user: it",
             "    namespace: default",
-            "current-context: it", "users:", "- name: it", "  user:", "    token: it", ""));
+            "current-context: it",
+            "users:",
+            "- name: it",
+            "  user:",
+            "    token: it",
+            ""));
     client =
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
@@ -120,7 +135,13 @@ class FeedbackHistoryIT {
       boolean process = i % PROCESS_EVERY == 0;
       processes += process ? 1 : 0;
       Map<String, String> results =
-          run(process, "record-feedback", "--request-id", "finding-" + i, "--feedback", corpus.get(i));
+          run(
+              process,
+              "record-feedback",
+              "--request-id",
+              "finding-" + i,
+              "--feedback",
+              corpus.get(i));
       assertEquals("0", results.get("exit"), "finding " + i + ": " + results);
       assertEquals("true", results.get("recorded"));
       assertEquals(Integer.toString(i + 1), results.get("feedback-count"));
@@ -147,8 +168,11 @@ class FeedbackHistoryIT {
         assertEquals(submitted.get("description").asText(), description);
       }
     }
-    JsonNode page2 = StateJson.mapper().readTree(runProcess(
-        "show", "--task-id", TASK, "--feedback", "--page", "2", "--page-size", "10"));
+    JsonNode page2 =
+        StateJson.mapper()
+            .readTree(
+                runProcess(
+                    "show", "--task-id", TASK, "--feedback", "--page", "2", "--page-size", "10"));
     assertEquals("fb-0490", page2.at("/entries/0/id").asText());
     assertEquals(3, page2.get("nextPage").asInt());
 
@@ -189,9 +213,19 @@ class FeedbackHistoryIT {
       StringWriter out = new StringWriter();
       int exit =
           Cli.execute(
-              new String[] {"show", "--task-id", TASK, "--feedback", "--page", Integer.toString(page),
-                "--page-size", "37"},
-              wiring(), new PrintWriter(out), new PrintWriter(new StringWriter()));
+              new String[] {
+                "show",
+                "--task-id",
+                TASK,
+                "--feedback",
+                "--page",
+                Integer.toString(page),
+                "--page-size",
+                "37"
+              },
+              wiring(),
+              new PrintWriter(out),
+              new PrintWriter(new StringWriter()));
       assertEquals(0, exit);
       JsonNode result = StateJson.mapper().readTree(out.toString());
       total = result.get("total").asInt();
@@ -228,7 +262,10 @@ class FeedbackHistoryIT {
           }
         }
       }
-      stored.addAll(cm.getMetadata().getAnnotations() == null ? List.of() : cm.getMetadata().getAnnotations().values());
+      stored.addAll(
+          cm.getMetadata().getAnnotations() == null
+              ? List.of()
+              : cm.getMetadata().getAnnotations().values());
       for (String value : stored) {
         for (String secret : FeedbackCorpus.SECRETS) {
           assertFalse(value.contains(secret), cm.getMetadata().getName() + " stores a secret");
@@ -259,16 +296,23 @@ class FeedbackHistoryIT {
       assertEquals(0, exit, args[0] + ": " + err);
     }
     Map<String, String> results = new java.util.HashMap<>();
-    StateJson.mapper().readTree(stdout).fields()
+    StateJson.mapper()
+        .readTree(stdout)
+        .fields()
         .forEachRemaining(e -> results.put(e.getKey(), e.getValue().asText()));
     results.put("exit", Integer.toString(exit));
     return results;
   }
 
   private static String runProcess(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", System.getProperty("rs.cli.jar")));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-jar",
+                System.getProperty("rs.cli.jar")));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());

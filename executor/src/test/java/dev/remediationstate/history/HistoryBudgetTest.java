@@ -66,7 +66,8 @@ class HistoryBudgetTest {
       state = outcome == null ? state : outcome.next().orElseThrow();
       outcome = Histories.record(state, corpus.get(i++), SMALL);
     }
-    Outcome other = Histories.record(state, corpus.get(i + 7), new HistoryBudget(SMALL.liveLimit() + 1024));
+    Outcome other =
+        Histories.record(state, corpus.get(i + 7), new HistoryBudget(SMALL.liveLimit() + 1024));
     List<ArchivePage> pages = outcome.archivePages();
     assertFalse(other.archivePages().isEmpty());
     assertEquals(pages.get(0), other.archivePages().get(0));
@@ -80,13 +81,22 @@ class HistoryBudgetTest {
     }
     StringBuilder steps = new StringBuilder("[");
     for (int s = 0; s < 40; s++) {
-      steps.append(s == 0 ? "" : ",").append('"').append("step ").append(s).append(' ')
-          .append("x".repeat(1900)).append('"');
+      steps
+          .append(s == 0 ? "" : ",")
+          .append('"')
+          .append("step ")
+          .append(s)
+          .append(' ')
+          .append("x".repeat(1900))
+          .append('"');
     }
     steps.append(']');
     String finding =
-        "{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\"" + huge
-            + "\",\"reproductionSteps\":" + steps + "}";
+        "{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\""
+            + huge
+            + "\",\"reproductionSteps\":"
+            + steps
+            + "}";
     Outcome outcome = Histories.record(Histories.started(1), finding, HistoryBudget.DEFAULT);
     FeedbackEntry stored = outcome.next().orElseThrow().latestFeedback().orElseThrow();
     assertEquals(FeedbackEntry.Truncation.TRUNCATED, stored.truncation().kind());

@@ -12,8 +12,8 @@ import java.util.List;
  * starts the test cluster and runs {@code train-aot.sh} on the plain image with a workload that
  * goes through every action against it, so the cache holds the classes production loads.
  *
- * <p>Usage: {@code AotTraining IMAGE_TAR OUT_DIR}; OUT_DIR receives {@code app/app.aot} and
- * {@code app/jvm.options}. Exits non-zero when training or the check run fails.
+ * <p>Usage: {@code AotTraining IMAGE_TAR OUT_DIR}; OUT_DIR receives {@code app/app.aot} and {@code
+ * app/jvm.options}. Exits non-zero when training or the check run fails.
  */
 public final class AotTraining {
   private AotTraining() {}
@@ -41,7 +41,10 @@ public final class AotTraining {
         return run.code();
       }
       // Only the scripts' summary: the JVM lists every class it skips ([warning][aot] lines).
-      run.err().lines().filter(l -> l.startsWith("train-aot:") || l.startsWith("smoke-run:")).forEach(System.out::println);
+      run.err()
+          .lines()
+          .filter(l -> l.startsWith("train-aot:") || l.startsWith("smoke-run:"))
+          .forEach(System.out::println);
       System.out.printf("AotTraining: %.1f s%n", millis / 1000.0);
       return 0;
     } finally {
@@ -54,11 +57,30 @@ public final class AotTraining {
   /** Every action once, as a loop's first turn runs them; show last (the check run repeats it). */
   static List<String> workload(String task) {
     return List.of(
-        "init", "--task-id", task, "--max-iterations", "3", "::",
-        "next-iteration", "--task-id", task, "--request-id", "train-1", "::",
-        "record-feedback", "--task-id", task, "--feedback",
-        "{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\"training\",\"sourceRef\":\"train-1\"}", "::",
-        "gate", "--task-id", task, "::",
-        "show", "--task-id", task);
+        "init",
+        "--task-id",
+        task,
+        "--max-iterations",
+        "3",
+        "::",
+        "next-iteration",
+        "--task-id",
+        task,
+        "--request-id",
+        "train-1",
+        "::",
+        "record-feedback",
+        "--task-id",
+        task,
+        "--feedback",
+        "{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\"training\",\"sourceRef\":\"train-1\"}",
+        "::",
+        "gate",
+        "--task-id",
+        task,
+        "::",
+        "show",
+        "--task-id",
+        task);
   }
 }

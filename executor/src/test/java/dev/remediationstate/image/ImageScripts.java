@@ -28,11 +28,15 @@ final class ImageScripts {
     this.kubeconfig = kubeconfig;
   }
 
-  /** The scripts in {@code rs.image.scripts}, talking to {@code cluster}; scratch files in {@code work}. */
+  /**
+   * The scripts in {@code rs.image.scripts}, talking to {@code cluster}; scratch files in {@code
+   * work}.
+   */
   static ImageScripts against(TestCluster cluster, Path work) throws IOException {
     String scripts = System.getProperty("rs.image.scripts", "");
     if (scripts.isBlank() || !Files.isRegularFile(Path.of(scripts, "smoke-run.sh"))) {
-      throw new IllegalStateException("rs.image.scripts must name executor/image (set by the image profile)");
+      throw new IllegalStateException(
+          "rs.image.scripts must name executor/image (set by the image profile)");
     }
     Path kubeconfig = Files.copy(cluster.kubeconfig(), work.resolve("kubeconfig.yaml"));
     Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("rw-r--r--"));
@@ -46,12 +50,16 @@ final class ImageScripts {
    * {@code script} with the kubeconfig mount and {@code KUBECONFIG} in front of {@code args};
    * {@code resultsDir} (null: none) becomes {@code RESULTS_DIR}.
    */
-  Run run(String script, Path resultsDir, List<String> args) throws IOException, InterruptedException {
+  Run run(String script, Path resultsDir, List<String> args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bash", dir.resolve(script).toString()));
     command.addAll(List.of("-v", kubeconfig + ":" + KUBECONFIG, "-e", "KUBECONFIG=" + KUBECONFIG));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(k -> k.startsWith("RS_") || k.equals("JAVA_TOOL_OPTIONS"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("RS_") || k.equals("JAVA_TOOL_OPTIONS"));
     if (resultsDir != null) {
       builder.environment().put("RESULTS_DIR", resultsDir.toString());
     }
@@ -63,7 +71,8 @@ final class ImageScripts {
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new AssertionError(script + " did not finish in " + TIMEOUT_SECONDS + " s: " + command);
+        throw new AssertionError(
+            script + " did not finish in " + TIMEOUT_SECONDS + " s: " + command);
       }
       return new Run(
           process.exitValue(),

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the image with the AOT cache (target/jib-image-aot.tar) without a container engine, as a
- * Tekton step runs it, against the test cluster: one container per action, results bind-mounted
- * at /tekton/results. Every run has {@code -XX:AOTMode=on}, so a cache the JVM cannot use fails
- * the run instead of being skipped. Needs root; runs in the Maven profile {@code image}, which sets
+ * Tekton step runs it, against the test cluster: one container per action, results bind-mounted at
+ * /tekton/results. Every run has {@code -XX:AOTMode=on}, so a cache the JVM cannot use fails the
+ * run instead of being skipped. Needs root; runs in the Maven profile {@code image}, which sets
  * {@code rs.image.aot.tar} (without it the test is skipped).
  */
 class ImageSmokeIT {
@@ -65,18 +65,58 @@ class ImageSmokeIT {
         Map.of("created", "true", "iteration", "0", "max-iterations", "3", "status", "initialized"),
         action("init", "--task-id", task, "--max-iterations", "3"));
     assertEquals(
-        Map.of("iteration", "1", "max-iterations", "3", "started", "true", "limit-reached", "false",
-            "status", "in-progress"),
+        Map.of(
+            "iteration",
+            "1",
+            "max-iterations",
+            "3",
+            "started",
+            "true",
+            "limit-reached",
+            "false",
+            "status",
+            "in-progress"),
         action("next-iteration", "--task-id", task, "--request-id", "uid-1"));
     assertEquals(
-        Map.of("feedback-id", "fb-0001", "recorded", "true", "feedback-count", "1", "iteration", "1",
-            "verdict", "changes-requested", "fingerprint", "578ef2aeda51c819", "truncated", "0",
-            "archived", "0", "redacted", "0"),
-        action("record-feedback", "--task-id", task, "--feedback",
+        Map.of(
+            "feedback-id",
+            "fb-0001",
+            "recorded",
+            "true",
+            "feedback-count",
+            "1",
+            "iteration",
+            "1",
+            "verdict",
+            "changes-requested",
+            "fingerprint",
+            "578ef2aeda51c819",
+            "truncated",
+            "0",
+            "archived",
+            "0",
+            "redacted",
+            "0"),
+        action(
+            "record-feedback",
+            "--task-id",
+            task,
+            "--feedback",
             "{\"severity\":\"medium\",\"issueType\":\"performance\",\"description\":\"slow\",\"sourceRef\":\"c-9\"}"));
     assertEquals(
-        Map.of("decision", "continue", "reason", "changes-requested", "iteration", "1",
-            "max-iterations", "3", "limit-reached", "false", "status", "in-progress"),
+        Map.of(
+            "decision",
+            "continue",
+            "reason",
+            "changes-requested",
+            "iteration",
+            "1",
+            "max-iterations",
+            "3",
+            "limit-reached",
+            "false",
+            "status",
+            "in-progress"),
         action("gate", "--task-id", task));
   }
 
@@ -89,21 +129,41 @@ class ImageSmokeIT {
       file.write("XXXX".getBytes(StandardCharsets.US_ASCII));
     }
     ImageScripts.Run foreign =
-        scripts.run("smoke-run.sh", null, List.of("-v", broken + ":/app/app.aot", "-e", AOT_REQUIRED, image.toString(), "--", "--version"));
+        scripts.run(
+            "smoke-run.sh",
+            null,
+            List.of(
+                "-v",
+                broken + ":/app/app.aot",
+                "-e",
+                AOT_REQUIRED,
+                image.toString(),
+                "--",
+                "--version"));
     assertRefused(foreign);
 
     // The right cache under incompatible flags: the JVM refuses it as well.
     ImageScripts.Run flags =
-        scripts.run("smoke-run.sh", null,
-            List.of("-e", "JAVA_TOOL_OPTIONS=-XX:AOTMode=on -XX:-UseCompressedOops", image.toString(), "--", "--version"));
+        scripts.run(
+            "smoke-run.sh",
+            null,
+            List.of(
+                "-e",
+                "JAVA_TOOL_OPTIONS=-XX:AOTMode=on -XX:-UseCompressedOops",
+                image.toString(),
+                "--",
+                "--version"));
     assertRefused(flags);
   }
 
-  /** The JVM did not start, and said why (its [error][aot] lines go to stdout, the rest to stderr). */
+  /**
+   * The JVM did not start, and said why (its [error][aot] lines go to stdout, the rest to stderr).
+   */
   private static void assertRefused(ImageScripts.Run run) {
     String output = run.out() + run.err();
     assertNotEquals(0, run.code(), output);
-    assertTrue(output.contains("[error  ][aot]") && output.contains("Unable to use AOT cache."), output);
+    assertTrue(
+        output.contains("[error  ][aot]") && output.contains("Unable to use AOT cache."), output);
   }
 
   /** Runs one action in its own container and returns the result files it wrote. */

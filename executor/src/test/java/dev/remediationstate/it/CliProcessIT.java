@@ -36,10 +36,14 @@ class CliProcessIT {
   record Run(int code, String out, String err) {}
 
   static Run cli(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", cliJar()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", cliJar()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().keySet().removeIf(k -> k.startsWith("RS_") || k.equals("KUBERNETES_SERVICE_HOST"));
+    pb.environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("RS_") || k.equals("KUBERNETES_SERVICE_HOST"));
     pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
     pb.environment().put("RS_NAMESPACE", cluster.namespace());
     pb.environment().putAll(env);
@@ -51,13 +55,17 @@ class CliProcessIT {
       p.destroyForcibly();
       throw new AssertionError("CLI did not finish: " + command);
     }
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 
   static String cliJar() {
     String jar = System.getProperty("rs.cli.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException("rs.cli.jar must name the shaded CLI jar (run through failsafe)");
+      throw new IllegalStateException(
+          "rs.cli.jar must name the shaded CLI jar (run through failsafe)");
     }
     return jar;
   }
@@ -74,19 +82,37 @@ class CliProcessIT {
   void aLoopDrivenByEnvironmentVariablesAsTektonPassesThem() throws Exception {
     String task = TestCluster.uniqueTaskId("proc");
     Map<String, String> env = Map.of("RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString());
-    Run init = cli(Map.of("RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_MAX_ITERATIONS", "2"), "init");
+    Run init =
+        cli(
+            Map.of(
+                "RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_MAX_ITERATIONS", "2"),
+            "init");
     assertEquals(0, init.code(), init.err());
     assertEquals("true", result("created"));
 
-    Run next = cli(Map.of("RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_REQUEST_ID", "uid-1"), "next-iteration");
+    Run next =
+        cli(
+            Map.of(
+                "RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_REQUEST_ID", "uid-1"),
+            "next-iteration");
     assertEquals(0, next.code(), next.err());
     assertEquals("1", result("iteration"));
-    Run retried = cli(Map.of("RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_REQUEST_ID", "uid-1"), "next-iteration");
+    Run retried =
+        cli(
+            Map.of(
+                "RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_REQUEST_ID", "uid-1"),
+            "next-iteration");
     assertEquals(next.out(), retried.out(), "a retried step returns the same results");
 
     Run feedback =
-        cli(Map.of("RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(),
-            "RS_FEEDBACK", "{\"severity\":\"medium\",\"issueType\":\"performance\",\"description\":\"slow\",\"sourceRef\":\"c-9\"}"),
+        cli(
+            Map.of(
+                "RS_TASK_ID",
+                task,
+                "RS_RESULTS_DIR",
+                results.toString(),
+                "RS_FEEDBACK",
+                "{\"severity\":\"medium\",\"issueType\":\"performance\",\"description\":\"slow\",\"sourceRef\":\"c-9\"}"),
             "record-feedback");
     assertEquals(0, feedback.code(), feedback.err());
     assertEquals("fb-0001", result("feedback-id"));
@@ -94,10 +120,14 @@ class CliProcessIT {
     Run gate = cli(env, "gate");
     assertEquals(0, gate.code(), gate.err());
     assertEquals("continue", result("decision"));
-    assertEquals("{\"decision\":\"continue\",\"reason\":\"changes-requested\",\"iteration\":\"1\",\"max-iterations\":\"2\",\"limit-reached\":\"false\",\"status\":\"in-progress\"}\n", gate.out());
-    assertTrue(gate.err().contains("\"taskId\":\"" + task + "\""), "JSON logs on stderr: " + gate.err());
+    assertEquals(
+        "{\"decision\":\"continue\",\"reason\":\"changes-requested\",\"iteration\":\"1\",\"max-iterations\":\"2\",\"limit-reached\":\"false\",\"status\":\"in-progress\"}\n",
+        gate.out());
+    assertTrue(
+        gate.err().contains("\"taskId\":\"" + task + "\""), "JSON logs on stderr: " + gate.err());
 
-    assertEquals(0, cli(Map.of("RS_TASK_ID", task, "RS_REQUEST_ID", "uid-2"), "next-iteration").code());
+    assertEquals(
+        0, cli(Map.of("RS_TASK_ID", task, "RS_REQUEST_ID", "uid-2"), "next-iteration").code());
     Run stop = cli(env, "gate");
     assertEquals(0, stop.code(), "a stop is not a failure: " + stop.err());
     assertEquals("stop", result("decision"));

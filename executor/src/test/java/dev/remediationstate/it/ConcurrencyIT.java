@@ -70,8 +70,11 @@ class ConcurrencyIT {
                         new ActionRunner(
                             new Transaction(
                                 store,
-                                new RetryPolicy(1000, java.time.Duration.ofMinutes(5),
-                                    java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(200)),
+                                new RetryPolicy(
+                                    1000,
+                                    java.time.Duration.ofMinutes(5),
+                                    java.time.Duration.ofMillis(5),
+                                    java.time.Duration.ofMillis(200)),
                                 Thread::sleep,
                                 System::nanoTime,
                                 () -> ThreadLocalRandom.current().nextDouble()),
@@ -97,7 +100,9 @@ class ConcurrencyIT {
       try (KubernetesClient check = cluster.newClient()) {
         end =
             StateConfigMap.decode(
-                new ConfigMapStateStore(check, cluster.namespace()).read(task.configMapName()).orElseThrow(),
+                new ConfigMapStateStore(check, cluster.namespace())
+                    .read(task.configMapName())
+                    .orElseThrow(),
                 task);
         check.configMaps().inNamespace(cluster.namespace()).withName(task.configMapName()).delete();
       }
@@ -112,7 +117,9 @@ class ConcurrencyIT {
       assertEquals(THREADS * EACH, unique.size(), "every returned iteration is unique");
       assertEquals(1, ((TreeSet<Integer>) unique).first());
       assertEquals(THREADS * EACH, ((TreeSet<Integer>) unique).last());
-      assertTrue(end.iterations().stream().map(IterationRecord::requestId).distinct().count() == THREADS * EACH);
+      assertTrue(
+          end.iterations().stream().map(IterationRecord::requestId).distinct().count()
+              == THREADS * EACH);
       System.out.printf(
           "ConcurrencyIT: %d threads x %d increments = %d, final iteration %d, %d conflicts retried, %d ms%n",
           THREADS, EACH, returned.size(), end.iteration(), conflicts.get(), millis);

@@ -25,10 +25,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,14 @@ class ConfigMapStateStoreIT {
   }
 
   private static StateObject object(String name, String value) {
-    return new StateObject(name, Map.of("a", "b"), Map.of(), Map.of("v", value), Map.of("bin", new byte[] {0, 1, (byte) 255}), null, null);
+    return new StateObject(
+        name,
+        Map.of("a", "b"),
+        Map.of(),
+        Map.of("v", value),
+        Map.of("bin", new byte[] {0, 1, (byte) 255}),
+        null,
+        null);
   }
 
   @Test
@@ -64,7 +71,8 @@ class ConfigMapStateStoreIT {
     assertEquals(3, store.read(name).orElseThrow().binaryData().get("bin").length);
     StateObject updated = store.update(object(name, "2"), created.resourceVersion());
     assertNotEquals(created.resourceVersion(), updated.resourceVersion());
-    assertThrows(ConflictException.class, () -> store.update(object(name, "3"), created.resourceVersion()));
+    assertThrows(
+        ConflictException.class, () -> store.update(object(name, "3"), created.resourceVersion()));
     assertEquals("2", store.read(name).orElseThrow().data().get("v"));
     assertThrows(ConflictException.class, () -> store.create(object(name, "4")));
     client.configMaps().inNamespace(cluster.namespace()).withName(name).delete();
@@ -77,7 +85,8 @@ class ConfigMapStateStoreIT {
         new Interceptor() {
           @Override
           public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-            sent.add(new String[] {request.method(), request.uri().getPath(), request.bodyString()});
+            sent.add(
+                new String[] {request.method(), request.uri().getPath(), request.bodyString()});
           }
         };
     TaskId task = new TaskId(TestCluster.uniqueTaskId("rv"));
@@ -86,11 +95,20 @@ class ConfigMapStateStoreIT {
           new ActionRunner(
               new Transaction(
                   new ConfigMapStateStore(recording, cluster.namespace()),
-                  RetryPolicy.CONFLICTS, ms -> {}, System::nanoTime, Math::random),
+                  RetryPolicy.CONFLICTS,
+                  ms -> {},
+                  System::nanoTime,
+                  Math::random),
               Clock.systemUTC());
       runner.run(task, new InitAction(task, 3, Map.of()), "i");
       runner.run(task, new NextIterationAction("n1"), "n1");
-      runner.run(task, new RecordFeedbackAction(FeedbackInput.parse("{\"severity\":\"low\",\"issueType\":\"bug\",\"description\":\"x\"}"), "qa"), "f1");
+      runner.run(
+          task,
+          new RecordFeedbackAction(
+              FeedbackInput.parse(
+                  "{\"severity\":\"low\",\"issueType\":\"bug\",\"description\":\"x\"}"),
+              "qa"),
+          "f1");
       runner.run(task, new NextIterationAction("n2"), "n2");
       runner.run(task, new GateAction(3), "g");
     }
@@ -107,7 +125,8 @@ class ConfigMapStateStoreIT {
       }
     }
     assertEquals(3, puts, "next-iteration twice and record-feedback; gate had nothing to write");
-    ConfigMap cm = client.configMaps().inNamespace(cluster.namespace()).withName(task.configMapName()).get();
+    ConfigMap cm =
+        client.configMaps().inNamespace(cluster.namespace()).withName(task.configMapName()).get();
     assertEquals("2", cm.getData().get("iteration"));
     client.configMaps().inNamespace(cluster.namespace()).withName(task.configMapName()).delete();
   }

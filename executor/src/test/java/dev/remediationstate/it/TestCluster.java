@@ -43,7 +43,11 @@ public final class TestCluster implements AutoCloseable {
     }
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     try {
       Path kubeconfig = Files.createTempFile("rs-it-kubeconfig", ".yaml");
@@ -107,7 +111,9 @@ public final class TestCluster implements AutoCloseable {
     Config config = Config.fromKubeconfig(null, kubeconfig.toFile());
     config.setNamespace(namespace);
     KubernetesClientBuilder builder =
-        new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory());
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(new JdkHttpClientFactory());
     if (interceptor != null) {
       builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("test", interceptor));
     }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** How the real store maps what the API answers, through the fabric8 client as production builds it. */
+/**
+ * How the real store maps what the API answers, through the fabric8 client as production builds it.
+ */
 class ApiFaultsHttpTest {
   private MockApi api;
   private ConfigMapStateStore store;
@@ -35,11 +37,13 @@ class ApiFaultsHttpTest {
   @Test
   void fabric8DoesNotRetryByItself() {
     AtomicInteger gets = new AtomicInteger();
-    api.proxy.plan((method, path) -> {
-      gets.incrementAndGet();
-      return new FaultProxy.Refuse(503, null);
-    });
-    TransientApiException e = assertThrows(TransientApiException.class, () -> store.read("task-a-state"));
+    api.proxy.plan(
+        (method, path) -> {
+          gets.incrementAndGet();
+          return new FaultProxy.Refuse(503, null);
+        });
+    TransientApiException e =
+        assertThrows(TransientApiException.class, () -> store.read("task-a-state"));
     assertEquals(503, e.httpCode());
     assertFalse(e.mayHaveCommitted());
     assertEquals(1, gets.get(), "one request: the retry layer is ours alone");
@@ -48,14 +52,16 @@ class ApiFaultsHttpTest {
   @Test
   void throttlingCarriesTheServersRetryAfter() {
     api.proxy.plan((method, path) -> new FaultProxy.Refuse(429, "7"));
-    TransientApiException e = assertThrows(TransientApiException.class, () -> store.read("task-a-state"));
+    TransientApiException e =
+        assertThrows(TransientApiException.class, () -> store.read("task-a-state"));
     assertEquals(429, e.httpCode());
     assertEquals(Optional.of(Duration.ofSeconds(7)), e.retryAfter());
   }
 
   @Test
   void aDroppedAnswerToAWriteIsAnUnknownOutcome() throws Exception {
-    api.proxy.plan((method, path) -> method.equals("POST") ? new FaultProxy.LoseAnswer() : FaultProxy.PASS);
+    api.proxy.plan(
+        (method, path) -> method.equals("POST") ? new FaultProxy.LoseAnswer() : FaultProxy.PASS);
     TransientApiException e =
         assertThrows(TransientApiException.class, () -> store.create(object("task-a-state")));
     assertTrue(e.mayHaveCommitted());
@@ -68,7 +74,8 @@ class ApiFaultsHttpTest {
     StateObject existing = store.create(object("task-b-state"));
     for (String verb : new String[] {"get", "create", "update"}) {
       String method = verb.equals("get") ? "GET" : verb.equals("create") ? "POST" : "PUT";
-      api.proxy.plan((m, path) -> m.equals(method) ? new FaultProxy.Refuse(403, null) : FaultProxy.PASS);
+      api.proxy.plan(
+          (m, path) -> m.equals(method) ? new FaultProxy.Refuse(403, null) : FaultProxy.PASS);
       ApiRefusedException e =
           assertThrows(
               ApiRefusedException.class,
@@ -82,8 +89,13 @@ class ApiFaultsHttpTest {
               verb);
       assertEquals(403, e.httpCode());
       assertTrue(
-          e.getMessage().contains("grant the ServiceAccount verb '" + verb + "' on configmaps in"
-              + " namespace " + MockApi.NAMESPACE),
+          e.getMessage()
+              .contains(
+                  "grant the ServiceAccount verb '"
+                      + verb
+                      + "' on configmaps in"
+                      + " namespace "
+                      + MockApi.NAMESPACE),
           e.getMessage());
     }
   }

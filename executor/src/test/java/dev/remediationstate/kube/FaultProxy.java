@@ -24,8 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FaultProxy implements AutoCloseable {
   private static final Set<String> HOP_BY_HOP =
-      Set.of("connection", "content-length", "host", "upgrade", "http2-settings", "expect",
-          "transfer-encoding", "keep-alive");
+      Set.of(
+          "connection",
+          "content-length",
+          "host",
+          "upgrade",
+          "http2-settings",
+          "expect",
+          "transfer-encoding",
+          "keep-alive");
 
   /** What to do with one request. */
   sealed interface Fault {}
@@ -50,7 +57,8 @@ final class FaultProxy implements AutoCloseable {
   static final Fault PASS = new Pass();
 
   private final HttpServer server;
-  private final HttpClient upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient upstream =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String target;
   private volatile Plan plan = (method, path) -> PASS;
   private final AtomicInteger faults = new AtomicInteger();
@@ -99,29 +107,37 @@ final class FaultProxy implements AutoCloseable {
         send(exchange, after.code(), "text/plain", "injected " + after.code() + " after commit");
         return;
       }
-      answer.headers().map().forEach((name, values) -> {
-        if (!HOP_BY_HOP.contains(name.toLowerCase())) {
-          exchange.getResponseHeaders().put(name, values);
-        }
-      });
-      exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+      answer
+          .headers()
+          .map()
+          .forEach(
+              (name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+                  exchange.getResponseHeaders().put(name, values);
+                }
+              });
+      exchange.sendResponseHeaders(
+          answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(answer.body());
       }
     }
   }
 
-  private HttpResponse<byte[]> forward(String method, String path, byte[] body, HttpExchange exchange)
-      throws IOException {
+  private HttpResponse<byte[]> forward(
+      String method, String path, byte[] body, HttpExchange exchange) throws IOException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(target + path))
             .timeout(Duration.ofSeconds(10))
             .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-    exchange.getRequestHeaders().forEach((name, values) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase())) {
-        values.forEach(v -> request.header(name, v));
-      }
-    });
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+                values.forEach(v -> request.header(name, v));
+              }
+            });
     try {
       return upstream.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (InterruptedException e) {
@@ -130,7 +146,8 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private static void send(HttpExchange exchange, int code, String type, String text) throws IOException {
+  private static void send(HttpExchange exchange, int code, String type, String text)
+      throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(code, bytes.length);

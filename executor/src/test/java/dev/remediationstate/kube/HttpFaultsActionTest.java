@@ -15,9 +15,9 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The real command line, store and fabric8 client against the CRUD mock behind a fault-injecting
@@ -80,7 +80,8 @@ class HttpFaultsActionTest {
   @ValueSource(doubles = {0.1, 0.2, 0.3})
   void everyCommandEndsInSuccessOrItsDocumentedCodeAtFaultRate(double rate) {
     Random random = new Random(Double.doubleToLongBits(rate));
-    api.proxy.plan((method, path) -> random.nextDouble() < rate ? fault(random, method) : FaultProxy.PASS);
+    api.proxy.plan(
+        (method, path) -> random.nextDouble() < rate ? fault(random, method) : FaultProxy.PASS);
     FakeWiring cli = new FakeWiring(api.store());
     TaskId task = new TaskId("flaky");
     int rounds = 12;
@@ -90,9 +91,18 @@ class HttpFaultsActionTest {
       unknown += untilDone(cli, task, "next-iteration", "--request-id", "it-" + i);
       unknown +=
           untilDone(
-              cli, task, "record-feedback", "--request-id", "fb-" + i, "--feedback",
+              cli,
+              task,
+              "record-feedback",
+              "--request-id",
+              "fb-" + i,
+              "--feedback",
               "{\"verdict\":\"changes-requested\",\"severity\":\"low\",\"issueType\":\"bug\","
-                  + "\"fingerprint\":\"fp-" + i + "\",\"description\":\"finding " + i + "\"}");
+                  + "\"fingerprint\":\"fp-"
+                  + i
+                  + "\",\"description\":\"finding "
+                  + i
+                  + "\"}");
       unknown += untilDone(cli, task, "gate", "--request-id", "gate-" + i);
     }
     RemediationState state = stored(task);
@@ -112,7 +122,8 @@ class HttpFaultsActionTest {
     String[] full = FakeWiring.command(action, task.value(), args);
     for (int run = 0; run < 50; run++) {
       FakeWiring.Run result = cli.run(full);
-      if (direct.configMaps().inNamespace(MockApi.NAMESPACE).withName(task.configMapName()).get() != null) {
+      if (direct.configMaps().inNamespace(MockApi.NAMESPACE).withName(task.configMapName()).get()
+          != null) {
         stored(task);
       }
       if (result.exitCode() == 0) {
@@ -143,15 +154,18 @@ class HttpFaultsActionTest {
 
   private void seed(TaskId task, int maxIterations) {
     RemediationState initial =
-        RemediationState.initial(task.value(), maxIterations, java.util.Map.of(), java.time.Instant.EPOCH);
+        RemediationState.initial(
+            task.value(), maxIterations, java.util.Map.of(), java.time.Instant.EPOCH);
     ConfigMap cm =
-        ConfigMapStateStore.toConfigMap(StateConfigMap.encode(initial, java.util.Optional.empty()), null);
+        ConfigMapStateStore.toConfigMap(
+            StateConfigMap.encode(initial, java.util.Optional.empty()), null);
     direct.configMaps().inNamespace(MockApi.NAMESPACE).resource(cm).create();
   }
 
   /** The stored state, straight from the mock; decoding checks every invariant. */
   private RemediationState stored(TaskId task) {
-    ConfigMap cm = direct.configMaps().inNamespace(MockApi.NAMESPACE).withName(task.configMapName()).get();
+    ConfigMap cm =
+        direct.configMaps().inNamespace(MockApi.NAMESPACE).withName(task.configMapName()).get();
     return StateConfigMap.decode(ConfigMapStateStore.toObject(cm), task);
   }
 }

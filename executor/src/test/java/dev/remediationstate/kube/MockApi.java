@@ -11,9 +11,9 @@ import java.net.InetAddress;
 import java.util.HashMap;
 
 /**
- * The fabric8 CRUD mock API server on loopback with a {@link FaultProxy} in front, and stores
- * built exactly as production builds them ({@link KubeConnection#connect(Config, String)}), pointed
- * at the proxy.
+ * The fabric8 CRUD mock API server on loopback with a {@link FaultProxy} in front, and stores built
+ * exactly as production builds them ({@link KubeConnection#connect(Config, String)}), pointed at
+ * the proxy.
  */
 final class MockApi implements AutoCloseable {
   static final String NAMESPACE = "faults";
@@ -25,7 +25,10 @@ final class MockApi implements AutoCloseable {
   MockApi() throws IOException {
     server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     proxy = new FaultProxy("http://" + server.getHostName() + ":" + server.getPort());

@@ -22,12 +22,14 @@ import org.junit.jupiter.api.Test;
 /**
  * 16 workers, each running 30 {@code next-iteration} processes one after another, all on one task
  * (limit raised to 480 by seeding the ConfigMap directly; the CLI accepts 1..100): exactly 480
- * iterations, every returned iteration unique, together 1..480. The conflict budget is raised
- * (200 attempts, 5 minutes): 16 writers on one object is the worst case, and an exhausted budget
- * (exit 4) would fail the test without saying anything about correctness.
+ * iterations, every returned iteration unique, together 1..480. The conflict budget is raised (200
+ * attempts, 5 minutes): 16 writers on one object is the worst case, and an exhausted budget (exit
+ * 4) would fail the test without saying anything about correctness.
  */
 class ConcurrentProcessesIT {
-  /** As the issue asks; {@code -Drs.it.workers}/{@code -Drs.it.calls} lower it on a slow machine. */
+  /**
+   * As the issue asks; {@code -Drs.it.workers}/{@code -Drs.it.calls} lower it on a slow machine.
+   */
   static final int WORKERS = Integer.getInteger("rs.it.workers", 16);
 
   static final int CALLS = Integer.getInteger("rs.it.calls", 30);
@@ -51,10 +53,17 @@ class ConcurrentProcessesIT {
                   for (int c = 0; c < CALLS; c++) {
                     Process p =
                         cluster.start(
-                            "next-iteration", "--task-id", task.value(),
-                            "--request-id", "w" + worker + "-c" + c,
-                            "--conflict-attempts", "200", "--conflict-timeout", "5m");
-                    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                            "next-iteration",
+                            "--task-id",
+                            task.value(),
+                            "--request-id",
+                            "w" + worker + "-c" + c,
+                            "--conflict-attempts",
+                            "200",
+                            "--conflict-timeout",
+                            "5m");
+                    String out =
+                        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     assertTrue(p.waitFor(10, TimeUnit.MINUTES));
                     assertEquals(0, p.exitValue(), "w" + worker + "-c" + c + ": " + out);
                     Matcher m = ITERATION.matcher(out);

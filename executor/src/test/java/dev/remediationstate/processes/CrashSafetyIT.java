@@ -69,7 +69,8 @@ class CrashSafetyIT {
           }
         }
         RemediationState state = StateConfigMap.decode(cluster.stored(task), task);
-        assertTrue(state.iteration() >= previous && state.iteration() <= previous + BATCH,
+        assertTrue(
+            state.iteration() >= previous && state.iteration() <= previous + BATCH,
             "batch " + batch + ": iteration " + state.iteration() + " after " + previous);
         Set<String> recorded = new HashSet<>();
         for (IterationRecord r : state.iterations()) {
@@ -97,7 +98,8 @@ class CrashSafetyIT {
     for (int i = 0; i < BATCH; i++) {
       sent.add("warm-up-" + i);
       processes.add(
-          cluster.start("next-iteration", "--task-id", task.value(), "--request-id", "warm-up-" + i));
+          cluster.start(
+              "next-iteration", "--task-id", task.value(), "--request-id", "warm-up-" + i));
     }
     for (Process p : processes) {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -39,7 +39,8 @@ final class ProcessCluster implements AutoCloseable {
   final String namespace;
   final Path kubeconfig;
   private final KubernetesMockServer server;
-  private final Path jar = Path.of(System.getProperty("rs.cli.jar", "target/remediation-state-cli.jar"));
+  private final Path jar =
+      Path.of(System.getProperty("rs.cli.jar", "target/remediation-state-cli.jar"));
   private final Path archive;
 
   ProcessCluster() throws IOException, InterruptedException {
@@ -49,20 +50,30 @@ final class ProcessCluster implements AutoCloseable {
       kubeconfig = Path.of(real);
       String ns = System.getProperty("rs.it.namespace", "");
       namespace = ns.isBlank() ? "default" : ns;
-      client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+      client =
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+              .build();
     } else {
       server =
           new KubernetesMockServer(
-              new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+              new Context(),
+              new MockWebServer(),
+              new HashMap<>(),
+              new KubernetesCrudDispatcher(),
+              false);
       server.init(InetAddress.getLoopbackAddress(), 0);
       namespace = "processes";
       kubeconfig = Files.createTempFile("rs-it-kubeconfig", ".yaml");
-      Files.writeString(kubeconfig, kubeconfigFor("http://" + server.getHostName() + ":" + server.getPort(), namespace));
+      Files.writeString(
+          kubeconfig,
+          kubeconfigFor("http://" + server.getHostName() + ":" + server.getPort(), namespace));
       client = server.createClient();
     }
     archive = jar.resolveSibling("it-cli.jsa");
     if (!Files.exists(archive)) {
-      Process p = start(List.of("-XX:ArchiveClassesAtExit=" + archive), "show", "--task-id", "cds-warm-up");
+      Process p =
+          start(List.of("-XX:ArchiveClassesAtExit=" + archive), "show", "--task-id", "cds-warm-up");
       p.waitFor(60, TimeUnit.SECONDS);
     }
   }
@@ -124,8 +135,13 @@ final class ProcessCluster implements AutoCloseable {
       cm.getBinaryData().forEach((k, v) -> binary.put(k, Base64.getDecoder().decode(v)));
     }
     return new StateObject(
-        cm.getMetadata().getName(), cm.getMetadata().getLabels(), cm.getMetadata().getAnnotations(),
-        cm.getData(), binary, cm.getMetadata().getResourceVersion(), cm.getMetadata().getUid());
+        cm.getMetadata().getName(),
+        cm.getMetadata().getLabels(),
+        cm.getMetadata().getAnnotations(),
+        cm.getData(),
+        binary,
+        cm.getMetadata().getResourceVersion(),
+        cm.getMetadata().getUid());
   }
 
   private static String kubeconfigFor(String url, String namespace) {

@@ -33,19 +33,27 @@ class RecoveryTest {
   void aHugeCorruptStateIsPreservedWithinTheBudgetBeforeTheBackup() {
     RemediationState state = RemediationState.initial(TASK.value(), 5, Map.of(), T0);
     StateObject sound = StateConfigMap.encode(state, Optional.empty());
-    StateObject withBackup = StateConfigMap.encode(state.startIteration("r", T0), Optional.of(sound));
+    StateObject withBackup =
+        StateConfigMap.encode(state.startIteration("r", T0), Optional.of(sound));
     assertTrue(withBackup.binaryData().containsKey(StateBackup.KEY));
     Map<String, String> data = new LinkedHashMap<>(withBackup.data());
     data.put(StateConfigMap.KEY_STATE, "{" + "x".repeat((int) StateConfigMap.BUDGET));
     StateObject corrupt =
-        new StateObject(withBackup.name(), withBackup.labels(), withBackup.annotations(), data,
-            withBackup.binaryData(), "7", "uid");
+        new StateObject(
+            withBackup.name(),
+            withBackup.labels(),
+            withBackup.annotations(),
+            data,
+            withBackup.binaryData(),
+            "7",
+            "uid");
     Recovery.Plan plan = Recovery.plan(corrupt, TASK, StateCheck.diagnose(corrupt, TASK), T0);
     assertEquals("backup", plan.repaired().source());
     assertTrue(plan.object().apiSize() <= StateConfigMap.BUDGET, "within the budget");
     assertNull(plan.object().binaryData().get(StateBackup.KEY), "the backup gave way");
     String kept = plan.object().data().get(plan.preservedKey());
-    assertTrue(kept.startsWith("{xxxx") && kept.contains("[truncated by recover"), kept.substring(0, 10));
+    assertTrue(
+        kept.startsWith("{xxxx") && kept.contains("[truncated by recover"), kept.substring(0, 10));
     assertTrue(StateCheck.diagnose(plan.object(), TASK).healthy());
   }
 
@@ -53,15 +61,22 @@ class RecoveryTest {
   void theBackupIsDroppedRatherThanKeptStaleWhenItNoLongerFits() {
     RemediationState state = RemediationState.initial(TASK.value(), 5, Map.of(), T0);
     StateObject sound = StateConfigMap.encode(state, Optional.empty());
-    StateObject withBackup = StateConfigMap.encode(state.startIteration("r", T0), Optional.of(sound));
+    StateObject withBackup =
+        StateConfigMap.encode(state.startIteration("r", T0), Optional.of(sound));
     RemediationState next = state.startIteration("r", T0).startIteration("s", T0);
     StateObject roomy = StateConfigMap.encode(next, Optional.of(withBackup));
     long withoutBackup = roomy.apiSize() - roomy.binaryData().get(StateBackup.KEY).length;
     Map<String, String> data = new LinkedHashMap<>(withBackup.data());
     data.put("foreign", "y".repeat((int) (StateConfigMap.BUDGET - withoutBackup - 10)));
     StateObject crowded =
-        new StateObject(withBackup.name(), withBackup.labels(), withBackup.annotations(), data,
-            withBackup.binaryData(), "7", "uid");
+        new StateObject(
+            withBackup.name(),
+            withBackup.labels(),
+            withBackup.annotations(),
+            data,
+            withBackup.binaryData(),
+            "7",
+            "uid");
     StateObject written = StateConfigMap.encode(next, Optional.of(crowded));
     assertTrue(written.apiSize() <= StateConfigMap.BUDGET);
     assertNull(written.binaryData().get(StateBackup.KEY));

@@ -46,7 +46,8 @@ class MigrationsTest {
   void aMigratedStateWritesTheCurrentSchema() throws IOException {
     RemediationState state = StateJson.read(prototypeFixture(), "fixture");
     String written = StateJson.write(state);
-    assertTrue(written.startsWith("{\"schemaVersion\":" + RemediationState.SCHEMA_VERSION + ","), written);
+    assertTrue(
+        written.startsWith("{\"schemaVersion\":" + RemediationState.SCHEMA_VERSION + ","), written);
     assertEquals(state, StateJson.read(written, "rewritten"));
   }
 

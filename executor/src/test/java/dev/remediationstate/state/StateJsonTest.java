@@ -16,7 +16,8 @@ class StateJsonTest {
   @Test
   void roundTripsAState() {
     RemediationState state =
-        RemediationState.initial("t1", 4, Map.of("pr", "7"), T).startIteration("r1", T.plusSeconds(1));
+        RemediationState.initial("t1", 4, Map.of("pr", "7"), T)
+            .startIteration("r1", T.plusSeconds(1));
     assertEquals(state, StateJson.read(StateJson.write(state), "test"));
   }
 
@@ -44,15 +45,19 @@ class StateJsonTest {
 
   @Test
   void refusesAnUnknownStatus() {
-    String json = StateJson.write(RemediationState.initial("t1", 4, Map.of(), T)).replace("initialized", "sleeping");
+    String json =
+        StateJson.write(RemediationState.initial("t1", 4, Map.of(), T))
+            .replace("initialized", "sleeping");
     assertThrows(InvalidStateException.class, () -> StateJson.read(json, "cm/x"));
   }
 
   @Test
   void refusesAnIterationThatDisagreesWithTheHistory() {
     String json =
-        StateJson.write(RemediationState.initial("t1", 4, Map.of(), T)).replace("\"iteration\":0", "\"iteration\":3");
-    InvalidStateException e = assertThrows(InvalidStateException.class, () -> StateJson.read(json, "cm/x"));
+        StateJson.write(RemediationState.initial("t1", 4, Map.of(), T))
+            .replace("\"iteration\":0", "\"iteration\":3");
+    InvalidStateException e =
+        assertThrows(InvalidStateException.class, () -> StateJson.read(json, "cm/x"));
     assertTrue(e.getMessage().contains("history has 0 iterations"), e.getMessage());
   }
 

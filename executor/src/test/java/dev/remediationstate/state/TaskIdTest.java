@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.remediationstate.failure.InvalidInputException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class TaskIdTest {
   @ParameterizedTest
@@ -26,13 +26,15 @@ class TaskIdTest {
   @Test
   void acceptsSixtyThreeCharactersAndNoMore() {
     new TaskId("a".repeat(63));
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> new TaskId("a".repeat(64)));
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> new TaskId("a".repeat(64)));
     assertTrue(e.getMessage().contains("at most 63"));
   }
 
   @Test
   void escapesControlCharactersInTheMessage() {
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> new TaskId("a\u001b[2Jb"));
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> new TaskId("a\u001b[2Jb"));
     assertTrue(e.getMessage().contains("\\u001b"), e.getMessage());
   }
 }

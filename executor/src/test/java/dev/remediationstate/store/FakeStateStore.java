@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * An in-memory StateStore with the API server's compare-and-set semantics: create fails when the
- * name exists, update fails when the resourceVersion differs. It can inject conflicts: before
- * each of the next {@code n} writes, another writer bumps the object (or creates it).
+ * name exists, update fails when the resourceVersion differs. It can inject conflicts: before each
+ * of the next {@code n} writes, another writer bumps the object (or creates it).
  */
 public final class FakeStateStore implements StateStore {
   /** One write as the server received it. */

@@ -13,8 +13,8 @@ import java.util.Random;
  * <ul>
  *   <li>{@link Fault#REFUSED_BEFORE}: 429 (with Retry-After), 503 or no answer, nothing committed;
  *   <li>{@link Fault#LOST_RESPONSE}: the write commits, then its answer is lost (5xx or timeout);
- *   <li>{@link Fault#OWN_WRITE_CONFLICT}: the write commits, its answer is lost and the re-sent
- *       PUT meets it as a 409 (what fabric8's own retry does).
+ *   <li>{@link Fault#OWN_WRITE_CONFLICT}: the write commits, its answer is lost and the re-sent PUT
+ *       meets it as a 409 (what fabric8's own retry does).
  * </ul>
  */
 public final class FaultInjectingStateStore implements StateStore {
@@ -127,7 +127,8 @@ public final class FaultInjectingStateStore implements StateStore {
     Optional<Duration> retryAfter =
         code == 429 ? Optional.of(Duration.ofSeconds(1 + random.nextInt(2))) : Optional.empty();
     return new TransientApiException(
-        "injected " + (code == 0 ? "timeout" : "HTTP " + code)
+        "injected "
+            + (code == 0 ? "timeout" : "HTTP " + code)
             + (committed ? " after the write committed" : ""),
         code,
         committed,

@@ -32,8 +32,23 @@ class HistoryLayoutTest {
     RemediationState state =
         RemediationState.initial("layout", 5, Map.of(), NOW).startIteration("r1", NOW);
     FeedbackEntry entry =
-        new FeedbackEntry("fb-0001", 1, NOW, "qa", "ref-1", Verdict.APPROVED, null, null, "ok",
-            List.of(), List.of(), null, null, null, null, Map.of());
+        new FeedbackEntry(
+            "fb-0001",
+            1,
+            NOW,
+            "qa",
+            "ref-1",
+            Verdict.APPROVED,
+            null,
+            null,
+            "ok",
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            Map.of());
     return state.appendFeedback(entry, NOW);
   }
 
@@ -55,8 +70,14 @@ class HistoryLayoutTest {
     String json =
         StateJson.write(withOneFinding()).replace("\"schemaVersion\":2", "\"schemaVersion\":1");
     StateObject old =
-        new StateObject("task-layout-state", Map.of(), Map.of(), Map.of("state.json", json),
-            Map.of(), "7", "u");
+        new StateObject(
+            "task-layout-state",
+            Map.of(),
+            Map.of(),
+            Map.of("state.json", json),
+            Map.of(),
+            "7",
+            "u");
     RemediationState read = StateConfigMap.decode(old, TASK);
     assertEquals(1, read.feedback().size());
     StateObject rewritten = StateConfigMap.encode(read, Optional.of(old));
@@ -70,14 +91,17 @@ class HistoryLayoutTest {
     Map<String, byte[]> other = new HashMap<>();
     other.put("feedback.json.zst", new byte[] {1, 2, 3});
     StateObject zstd =
-        new StateObject(good.name(), good.labels(), good.annotations(), good.data(), other, "1", "u");
+        new StateObject(
+            good.name(), good.labels(), good.annotations(), good.data(), other, "1", "u");
     assertTrue(
         assertThrows(InvalidStateException.class, () -> StateConfigMap.decode(zstd, TASK))
-            .getMessage().contains("feedback.json.zst"));
+            .getMessage()
+            .contains("feedback.json.zst"));
     Map<String, String> data = new HashMap<>(good.data());
     data.put("state.json", StateJson.write(withOneFinding()));
     StateObject both =
-        new StateObject(good.name(), good.labels(), good.annotations(), data, good.binaryData(), "1", "u");
+        new StateObject(
+            good.name(), good.labels(), good.annotations(), data, good.binaryData(), "1", "u");
     assertThrows(InvalidStateException.class, () -> StateConfigMap.decode(both, TASK));
   }
 
@@ -85,8 +109,14 @@ class HistoryLayoutTest {
   void refusesCorruptCompressedFeedback() {
     StateObject good = StateConfigMap.encode(withOneFinding(), Optional.empty());
     StateObject corrupt =
-        new StateObject(good.name(), good.labels(), good.annotations(), good.data(),
-            Map.of("feedback.json.gz", new byte[] {0x1f, (byte) 0x8b, 8, 0, 0}), "1", "u");
+        new StateObject(
+            good.name(),
+            good.labels(),
+            good.annotations(),
+            good.data(),
+            Map.of("feedback.json.gz", new byte[] {0x1f, (byte) 0x8b, 8, 0, 0}),
+            "1",
+            "u");
     assertThrows(InvalidStateException.class, () -> StateConfigMap.decode(corrupt, TASK));
   }
 
@@ -99,8 +129,10 @@ class HistoryLayoutTest {
     List<String> corpus = dev.remediationstate.history.FeedbackCorpus.fixture();
     HistoryBudget small = new HistoryBudget(HistoryBudget.MIN_LIVE_LIMIT);
     for (int i = 0; i < 300; i++) {
-      String finding = corpus.get(i).replaceAll("\"sourceRef\":\"[^\"]*\",?", "").replace(",}", "}");
-      runner.run(TASK, new RecordFeedbackAction(FeedbackInput.parse(finding), "qa", small), "fb-" + i);
+      String finding =
+          corpus.get(i).replaceAll("\"sourceRef\":\"[^\"]*\",?", "").replace(",}", "}");
+      runner.run(
+          TASK, new RecordFeedbackAction(FeedbackInput.parse(finding), "qa", small), "fb-" + i);
     }
     int pagesSeen = 0;
     for (StateObject write : store.writes()) {
@@ -122,9 +154,13 @@ class HistoryLayoutTest {
     RemediationState state = withOneFinding();
     StateObject main = store.create(StateConfigMap.encode(state, Optional.empty()));
     ArchivePage page = new ArchivePage(1, state.feedback());
-    StateObject first = store.create(ArchivePageConfigMap.encode(TASK, page, main.resourceVersion()));
+    StateObject first =
+        store.create(ArchivePageConfigMap.encode(TASK, page, main.resourceVersion()));
     new ArchivePageWriter(store)
-        .write(ArchivePageConfigMap.encode(TASK, page, main.resourceVersion()), main.name(), Optional.of(main));
+        .write(
+            ArchivePageConfigMap.encode(TASK, page, main.resourceVersion()),
+            main.name(),
+            Optional.of(main));
     assertEquals(first.resourceVersion(), store.read(first.name()).orElseThrow().resourceVersion());
   }
 
@@ -134,16 +170,33 @@ class HistoryLayoutTest {
     RemediationState state = withOneFinding();
     StateObject main = store.create(StateConfigMap.encode(state, Optional.empty()));
     FeedbackEntry other =
-        new FeedbackEntry("fb-0009", 1, NOW, "qa", "ref-9", Verdict.APPROVED, null, null, "other",
-            List.of(), List.of(), null, null, null, null, Map.of());
+        new FeedbackEntry(
+            "fb-0009",
+            1,
+            NOW,
+            "qa",
+            "ref-9",
+            Verdict.APPROVED,
+            null,
+            null,
+            "other",
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            Map.of());
     store.create(ArchivePageConfigMap.encode(TASK, new ArchivePage(1, List.of(other)), "older"));
     StateObject ours =
-        ArchivePageConfigMap.encode(TASK, new ArchivePage(1, state.feedback()), main.resourceVersion());
+        ArchivePageConfigMap.encode(
+            TASK, new ArchivePage(1, state.feedback()), main.resourceVersion());
     new ArchivePageWriter(store).write(ours, main.name(), Optional.of(main));
     assertTrue(ArchivePageConfigMap.sameContent(ours, store.read(ours.name()).orElseThrow()));
 
     StateObject racing =
-        ArchivePageConfigMap.encode(TASK, new ArchivePage(1, List.of(other)), main.resourceVersion());
+        ArchivePageConfigMap.encode(
+            TASK, new ArchivePage(1, List.of(other)), main.resourceVersion());
     assertThrows(
         ConflictException.class,
         () -> new ArchivePageWriter(store).write(racing, main.name(), Optional.of(main)));

@@ -41,8 +41,13 @@ public final class InMemoryStore implements StateStore {
   private StateObject put(StateObject object, String uid) {
     StateObject stored =
         new StateObject(
-            object.name(), object.labels(), object.annotations(), object.data(),
-            object.binaryData(), Long.toString(++version), uid);
+            object.name(),
+            object.labels(),
+            object.annotations(),
+            object.data(),
+            object.binaryData(),
+            Long.toString(++version),
+            uid);
     objects.put(object.name(), stored);
     writes.add(stored);
     return stored;

@@ -62,8 +62,11 @@ class RetryingStateStoreTest {
   void givesBackTheLastFailureWhenAttemptsAreSpent() {
     TransientApiException last = unavailable(502, false);
     scripted.failNext(
-        unavailable(503, false), unavailable(503, false), unavailable(503, false),
-        unavailable(503, false), last);
+        unavailable(503, false),
+        unavailable(503, false),
+        unavailable(503, false),
+        unavailable(503, false),
+        last);
     assertSame(last, assertThrows(TransientApiException.class, () -> store.read("a")));
     assertEquals(4, sleeps.size());
   }

@@ -29,7 +29,9 @@ class StateConfigMapTest {
     assertEquals("remediation-state", o.labels().get("app.kubernetes.io/managed-by"));
     assertEquals("pr-7", o.labels().get("remediation-state.dev/task-id"));
     assertEquals("in-progress", o.labels().get("remediation-state.dev/status"));
-    assertEquals(Integer.toString(RemediationState.SCHEMA_VERSION), o.annotations().get("remediation-state.dev/schema-version"));
+    assertEquals(
+        Integer.toString(RemediationState.SCHEMA_VERSION),
+        o.annotations().get("remediation-state.dev/schema-version"));
     assertEquals("1", o.data().get("iteration"));
     assertEquals("in-progress", o.data().get("status"));
     assertEquals("pr-7", o.data().get("task_id"));
@@ -61,9 +63,16 @@ class StateConfigMapTest {
   void refusesToGrowPastTheBudget() {
     StateObject huge =
         new StateObject(
-            "task-pr-7-state", Map.of(), Map.of(), Map.of("big", "x".repeat(1_040_000)), Map.of(), "1", "u");
+            "task-pr-7-state",
+            Map.of(),
+            Map.of(),
+            Map.of("big", "x".repeat(1_040_000)),
+            Map.of(),
+            "1",
+            "u");
     InvalidInputException e =
-        assertThrows(InvalidInputException.class, () -> StateConfigMap.encode(state, Optional.of(huge)));
+        assertThrows(
+            InvalidInputException.class, () -> StateConfigMap.encode(state, Optional.of(huge)));
     assertTrue(e.getMessage().contains("nothing was written"), e.getMessage());
   }
 
@@ -71,7 +80,13 @@ class StateConfigMapTest {
   void apiSizeCountsValuesAsTheServerDoes() {
     StateObject o =
         new StateObject(
-            "n", Map.of("l", "ignored"), Map.of(), Map.of("a", "héllo", "b", "€"), Map.of("c", new byte[7]), null, null);
+            "n",
+            Map.of("l", "ignored"),
+            Map.of(),
+            Map.of("a", "héllo", "b", "€"),
+            Map.of("c", new byte[7]),
+            null,
+            null);
     assertEquals(6 + 3 + 7, o.apiSize());
   }
 
@@ -79,17 +94,21 @@ class StateConfigMapTest {
   void refusesAStateOfAnotherTaskOrWithoutStateJson() {
     StateObject o = StateConfigMap.encode(state, Optional.empty());
     assertThrows(InvalidStateException.class, () -> StateConfigMap.decode(o, new TaskId("other")));
-    StateObject empty = new StateObject("task-pr-7-state", Map.of(), Map.of(), Map.of(), Map.of(), "1", "u");
+    StateObject empty =
+        new StateObject("task-pr-7-state", Map.of(), Map.of(), Map.of(), Map.of(), "1", "u");
     assertThrows(InvalidStateException.class, () -> StateConfigMap.decode(empty, task));
   }
 
   @Test
   void refusesToRewriteANewerSchema() {
-    String newer = StateJson.write(state).replace("\"schemaVersion\":" + RemediationState.SCHEMA_VERSION, "\"schemaVersion\":9");
+    String newer =
+        StateJson.write(state)
+            .replace("\"schemaVersion\":" + RemediationState.SCHEMA_VERSION, "\"schemaVersion\":9");
     RemediationState read = StateJson.read(newer, "x");
     InvalidStateException e =
         assertThrows(
-            InvalidStateException.class, () -> StateConfigMap.requireWritable(read, "task-pr-7-state"));
+            InvalidStateException.class,
+            () -> StateConfigMap.requireWritable(read, "task-pr-7-state"));
     assertTrue(e.getMessage().contains("schema 9"), e.getMessage());
   }
 }

@@ -84,7 +84,8 @@ class TransactionTest {
     store.injectConflicts(10);
     ConflictExhaustedException e =
         assertThrows(
-            ConflictExhaustedException.class, () -> transaction.run("c", TransactionTest::increment));
+            ConflictExhaustedException.class,
+            () -> transaction.run("c", TransactionTest::increment));
     assertNotNull(e.getCause());
     assertTrue(e.getMessage().contains("4 attempts"), e.getMessage());
     assertEquals(4, store.writes().size());
