@@ -8,28 +8,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.remediationstate.cli.Cli;
 import dev.remediationstate.cli.FakeWiring;
 import dev.remediationstate.cli.Wiring;
+import dev.remediationstate.it.TestCluster;
 import dev.remediationstate.kube.ConfigMapStateStore;
 import dev.remediationstate.state.StateJson;
 import dev.remediationstate.store.StateConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,16 +32,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Done-when test of the feedback history: 500 realistic findings (the committed corpus, secrets
- * included) appended to one task through the CLI against the embedded API.
+ * included) appended to one task through the CLI against the test cluster (the embedded API, or a
+ * real cluster with the real-cluster profile).
  *
  * <p>Most commands run the real command line in this JVM ({@link Cli#execute}) over HTTP to the
  * API: the same parsing, transaction, layout and fabric8 client as the image, without 500 JVM
@@ -56,69 +51,51 @@ import org.junit.jupiter.api.io.TempDir;
  * history limit is set to its minimum (RS_HISTORY_LIMIT) so that 500 findings run through
  * summarizing and archiving many times.
  *
- * <p>Checked: every POST and PUT body the API server received stays under 1 MiB by the API's own
- * formula; every finding reads back through pagination, in full or as a marked summary; no secret
- * of the seeded set appears in any stored byte (data values, and binaryData decoded and
- * decompressed).
+ * <p>Checked: every POST and PUT body the client sent (seen by a client interceptor), and every
+ * ConfigMap of the task as stored after each append, stays under 1 MiB by the API's own formula;
+ * every finding reads back through pagination, in full or as a marked summary; no secret of the
+ * seeded set appears in any stored byte (data values, and binaryData decoded and decompressed).
  */
 class FeedbackHistoryIT {
   private static final int PROCESS_EVERY = 25;
-  private static final String TASK = "history-500";
+  private static final String TASK = TestCluster.uniqueTaskId("history");
   private static final long HISTORY_LIMIT = HistoryBudget.MIN_LIVE_LIMIT;
 
-  private static KubernetesMockServer server;
+  private static TestCluster cluster;
   private static KubernetesClient client;
-  @TempDir static Path dir;
   private static Path kubeconfig;
+  private static String namespace;
+
+  /** The body of every POST and PUT this JVM's client sent, as the API server received it. */
+  private static final List<String> WRITES = new CopyOnWriteArrayList<>();
 
   @BeforeAll
-  static void startApi() throws IOException {
-    // It reads the request log of the embedded API to check every body: mock only.
-    String cluster = System.getProperty("rs.it.kubeconfig", "");
-    org.junit.jupiter.api.Assumptions.assumeTrue(cluster.isEmpty(), "needs the embedded API");
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new java.util.HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    String url = "http://" + server.getHostName() + ":" + server.getPort();
-    kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- name: it",
-            "  cluster:",
-            "    server: " + url,
-            "contexts:",
-            "- name: it",
-            "  context:",
-            "    cluster: it",
-            "    user: it",
-            "    namespace: default",
-            "current-context: it",
-            "users:",
-            "- name: it",
-            "  user:",
-            "    token: it",
-            ""));
+  static void startApi() {
+    cluster = TestCluster.start();
+    kubeconfig = cluster.kubeconfig();
+    namespace = cluster.namespace();
     client =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-            .withHttpClientFactory(new JdkHttpClientFactory())
-            .build();
+        cluster.newClient(
+            new Interceptor() {
+              @Override
+              public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                if (request.method().equals("POST") || request.method().equals("PUT")) {
+                  WRITES.add(request.bodyString());
+                }
+              }
+            });
   }
 
   @AfterAll
   static void stopApi() {
+    client
+        .configMaps()
+        .inNamespace(namespace)
+        .withLabel(StateConfigMap.LABEL_TASK_ID, TASK)
+        .delete();
+    client.configMaps().inNamespace(namespace).withName("task-" + TASK + "-state").delete();
     client.close();
-    server.destroy();
+    cluster.close();
   }
 
   @Test
@@ -147,7 +124,7 @@ class FeedbackHistoryIT {
       assertEquals(Integer.toString(i + 1), results.get("feedback-count"));
       archivedTotal += Integer.parseInt(results.get("archived"));
       redactedTotal += Integer.parseInt(results.get("redacted"));
-      checkWrites();
+      checkWrites(!process);
     }
     assertEquals(20, processes);
     assertTrue(archivedTotal > 0, "the history was archived");
@@ -179,23 +156,51 @@ class FeedbackHistoryIT {
     assertNoSecretStored();
   }
 
-  /** Every ConfigMap write the API received: under 1 MiB as the API server counts. */
-  private static void checkWrites() throws Exception {
-    RecordedRequest request;
-    while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-      if (request.getMethod().equals("POST") || request.getMethod().equals("PUT")) {
-        JsonNode body = StateJson.mapper().readTree(request.getUtf8Body());
-        long size = 0;
-        for (JsonNode v : iterable(body.path("data"))) {
-          size += v.asText().getBytes(StandardCharsets.UTF_8).length;
-        }
-        for (JsonNode v : iterable(body.path("binaryData"))) {
-          size += Base64.getDecoder().decode(v.asText()).length;
-        }
-        assertTrue(size < StateConfigMap.API_LIMIT, request.getPath() + " sent " + size + " bytes");
-        assertTrue(size <= StateConfigMap.BUDGET, request.getPath() + " over budget: " + size);
+  /**
+   * Every ConfigMap write sent since the last check, and every ConfigMap of the task as stored now
+   * (which covers the writes of CLI processes too): under 1 MiB as the API server counts, and
+   * within the executor's budget.
+   */
+  private static void checkWrites(boolean inProcess) throws Exception {
+    List<String> bodies = new ArrayList<>(WRITES);
+    WRITES.clear();
+    if (inProcess) {
+      assertFalse(bodies.isEmpty(), "an in-process append sent no write");
+    }
+    for (String body : bodies) {
+      JsonNode cm = StateJson.mapper().readTree(body);
+      assertTrue(
+          cm.path("data").isObject() || cm.path("binaryData").isObject(),
+          "a write without data: " + body.length() + " bytes");
+      checkSize(cm.at("/metadata/name").asText(), cm);
+    }
+    for (ConfigMap cm : taskConfigMaps()) {
+      checkSize(cm.getMetadata().getName(), StateJson.mapper().valueToTree(cm));
+    }
+  }
+
+  private static void checkSize(String name, JsonNode configMap) {
+    long size = 0;
+    for (JsonNode v : iterable(configMap.path("data"))) {
+      size += v.asText().getBytes(StandardCharsets.UTF_8).length;
+    }
+    for (JsonNode v : iterable(configMap.path("binaryData"))) {
+      size += Base64.getDecoder().decode(v.asText()).length;
+    }
+    assertTrue(size > 0, name + " is empty");
+    assertTrue(size < StateConfigMap.API_LIMIT, name + " holds " + size + " bytes");
+    assertTrue(size <= StateConfigMap.BUDGET, name + " over budget: " + size);
+  }
+
+  /** The task's state and its archive pages. */
+  private static List<ConfigMap> taskConfigMaps() {
+    List<ConfigMap> all = new ArrayList<>();
+    for (ConfigMap cm : client.configMaps().inNamespace(namespace).list().getItems()) {
+      if (cm.getMetadata().getName().startsWith("task-" + TASK + "-state")) {
+        all.add(cm);
       }
     }
+    return all;
   }
 
   private static Iterable<JsonNode> iterable(JsonNode node) {
@@ -242,7 +247,7 @@ class FeedbackHistoryIT {
   }
 
   private static void assertNoSecretStored() throws IOException {
-    List<ConfigMap> all = client.configMaps().inNamespace("default").list().getItems();
+    List<ConfigMap> all = taskConfigMaps();
     assertTrue(all.size() > 1, "archive pages exist");
     Set<String> names = new HashSet<>();
     for (ConfigMap cm : all) {
@@ -316,6 +321,7 @@ class FeedbackHistoryIT {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().put("RS_NAMESPACE", namespace);
     builder.environment().put("RS_HISTORY_LIMIT", Long.toString(HISTORY_LIMIT));
     builder.redirectError(ProcessBuilder.Redirect.DISCARD);
     Process p = builder.start();
@@ -327,6 +333,6 @@ class FeedbackHistoryIT {
   }
 
   private static Wiring wiring() {
-    return new FakeWiring(new ConfigMapStateStore(client, "default")).withClock(Clock.systemUTC());
+    return new FakeWiring(new ConfigMapStateStore(client, namespace)).withClock(Clock.systemUTC());
   }
 }
