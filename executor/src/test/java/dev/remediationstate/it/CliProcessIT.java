@@ -7,10 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,46 +29,9 @@ class CliProcessIT {
     cluster.close();
   }
 
-  /** A finished process: exit code, stdout, stderr. */
-  record Run(int code, String out, String err) {}
-
-  static Run cli(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", cliJar()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment()
-        .keySet()
-        .removeIf(k -> k.startsWith("RS_") || k.equals("KUBERNETES_SERVICE_HOST"));
-    pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-    pb.environment().put("RS_NAMESPACE", cluster.namespace());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("CLI did not finish: " + command);
-    }
-    return new Run(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
-  }
-
-  static String cliJar() {
-    String jar = System.getProperty("rs.cli.jar");
-    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException(
-          "rs.cli.jar must name the shaded CLI jar (run through failsafe)");
-    }
-    return jar;
-  }
-
-  static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  static CliProcess.Run cli(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    return CliProcess.run(cluster, env, args);
   }
 
   private String result(String name) throws IOException {
@@ -82,7 +42,7 @@ class CliProcessIT {
   void aLoopDrivenByEnvironmentVariablesAsTektonPassesThem() throws Exception {
     String task = TestCluster.uniqueTaskId("proc");
     Map<String, String> env = Map.of("RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString());
-    Run init =
+    CliProcess.Run init =
         cli(
             Map.of(
                 "RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_MAX_ITERATIONS", "2"),
@@ -90,21 +50,21 @@ class CliProcessIT {
     assertEquals(0, init.code(), init.err());
     assertEquals("true", result("created"));
 
-    Run next =
+    CliProcess.Run next =
         cli(
             Map.of(
                 "RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_REQUEST_ID", "uid-1"),
             "next-iteration");
     assertEquals(0, next.code(), next.err());
     assertEquals("1", result("iteration"));
-    Run retried =
+    CliProcess.Run retried =
         cli(
             Map.of(
                 "RS_TASK_ID", task, "RS_RESULTS_DIR", results.toString(), "RS_REQUEST_ID", "uid-1"),
             "next-iteration");
     assertEquals(next.out(), retried.out(), "a retried step returns the same results");
 
-    Run feedback =
+    CliProcess.Run feedback =
         cli(
             Map.of(
                 "RS_TASK_ID",
@@ -117,7 +77,7 @@ class CliProcessIT {
     assertEquals(0, feedback.code(), feedback.err());
     assertEquals("fb-0001", result("feedback-id"));
 
-    Run gate = cli(env, "gate");
+    CliProcess.Run gate = cli(env, "gate");
     assertEquals(0, gate.code(), gate.err());
     assertEquals("continue", result("decision"));
     assertEquals(
@@ -128,36 +88,36 @@ class CliProcessIT {
 
     assertEquals(
         0, cli(Map.of("RS_TASK_ID", task, "RS_REQUEST_ID", "uid-2"), "next-iteration").code());
-    Run stop = cli(env, "gate");
+    CliProcess.Run stop = cli(env, "gate");
     assertEquals(0, stop.code(), "a stop is not a failure: " + stop.err());
     assertEquals("stop", result("decision"));
     assertEquals("limit-reached", result("reason"));
 
-    Run limit = cli(env, "next-iteration");
+    CliProcess.Run limit = cli(env, "next-iteration");
     assertEquals(0, limit.code());
     assertEquals("true", result("limit-reached"));
     assertEquals("2", result("iteration"));
 
-    Run show = cli(Map.of("RS_TASK_ID", task), "show");
+    CliProcess.Run show = cli(Map.of("RS_TASK_ID", task), "show");
     assertEquals(0, show.code());
     assertTrue(show.out().contains("\"status\" : \"exhausted\""), show.out());
   }
 
   @Test
   void failuresExitWithTheirDocumentedCodeAndOneLine() throws Exception {
-    Run badId = cli(Map.of(), "init", "--task-id", "Not_Valid");
+    CliProcess.Run badId = cli(Map.of(), "init", "--task-id", "Not_Valid");
     assertEquals(2, badId.code());
     assertEquals(1, badId.err().lines().count(), badId.err());
     assertTrue(badId.err().startsWith("remediation-state init: task-id: "), badId.err());
 
-    Run missing = cli(Map.of(), "gate", "--task-id", TestCluster.uniqueTaskId("absent"));
+    CliProcess.Run missing = cli(Map.of(), "gate", "--task-id", TestCluster.uniqueTaskId("absent"));
     assertEquals(3, missing.code(), missing.err());
     assertTrue(missing.err().contains("run init first"), missing.err());
 
-    Run badEnv = cli(Map.of("RS_MAX_ITERATIONS", "lots"), "init", "--task-id", "x");
+    CliProcess.Run badEnv = cli(Map.of("RS_MAX_ITERATIONS", "lots"), "init", "--task-id", "x");
     assertEquals(2, badEnv.code(), badEnv.err());
 
-    Run help = cli(Map.of(), "--help");
+    CliProcess.Run help = cli(Map.of(), "--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("Exit codes"), help.out());
   }
