@@ -62,7 +62,8 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
-  static String kubeconfigFor(String url, String namespace) {
+  /** A kubeconfig for {@code url} with a dummy token, as a pod-less client reads it. */
+  public static String kubeconfigFor(String url, String namespace) {
     return String.join(
         "\n",
         "apiVersion: v1",

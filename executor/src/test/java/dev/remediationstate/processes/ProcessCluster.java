@@ -1,5 +1,6 @@
 package dev.remediationstate.processes;
 
+import dev.remediationstate.it.TestCluster;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.TaskId;
 import dev.remediationstate.store.StateConfigMap;
@@ -67,7 +68,8 @@ final class ProcessCluster implements AutoCloseable {
       kubeconfig = Files.createTempFile("rs-it-kubeconfig", ".yaml");
       Files.writeString(
           kubeconfig,
-          kubeconfigFor("http://" + server.getHostName() + ":" + server.getPort(), namespace));
+          TestCluster.kubeconfigFor(
+              "http://" + server.getHostName() + ":" + server.getPort(), namespace));
       client = server.createClient();
     }
     archive = jar.resolveSibling("it-cli.jsa");
@@ -142,29 +144,6 @@ final class ProcessCluster implements AutoCloseable {
         binary,
         cm.getMetadata().getResourceVersion(),
         cm.getMetadata().getUid());
-  }
-
-  private static String kubeconfigFor(String url, String namespace) {
-    return String.join(
-        "\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: it",
-        "  cluster:",
-        "    server: " + url,
-        "contexts:",
-        "- name: it",
-        "  context:",
-        "    cluster: it",
-        "    user: it",
-        "    namespace: " + namespace,
-        "current-context: it",
-        "users:",
-        "- name: it",
-        "  user:",
-        "    token: it-token",
-        "");
   }
 
   @Override
