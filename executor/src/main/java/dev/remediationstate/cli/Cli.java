@@ -1,6 +1,8 @@
 package dev.remediationstate.cli;
 
+import dev.remediationstate.log.LogLevels;
 import java.io.PrintWriter;
+import org.slf4j.MDC;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +51,10 @@ public final class Cli implements Runnable {
 
   /** Runs one command line to completion and returns the exit code; never exits the JVM. */
   public static int execute(String[] args, Wiring wiring, PrintWriter out, PrintWriter err) {
+    // One command's log context and --verbose never leak into the next one run in this JVM
+    // (TrainingRun, tests).
+    MDC.clear();
+    LogLevels.reset();
     try (wiring) {
       return commandLine(wiring, out, err).execute(args);
     } finally {

@@ -10,12 +10,18 @@ import org.slf4j.event.Level;
  */
 public final class LogLevels {
   private static final String OWN = "dev.remediationstate.";
-  private static volatile Level threshold = parse(System.getenv("RS_LOG_LEVEL"));
+  private static final Level CONFIGURED = parse(System.getenv("RS_LOG_LEVEL"));
+  private static volatile Level threshold = CONFIGURED;
 
   LogLevels() {}
 
   public static void set(Level level) {
     threshold = level;
+  }
+
+  /** Back to the configured level ({@code RS_LOG_LEVEL}), undoing {@link #set}. */
+  public static void reset() {
+    threshold = CONFIGURED;
   }
 
   static Level parse(String value) {
