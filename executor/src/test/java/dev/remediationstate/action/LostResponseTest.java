@@ -6,8 +6,8 @@ import dev.remediationstate.feedback.FeedbackInput;
 import dev.remediationstate.results.Results;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.FakeStateStore;
 import dev.remediationstate.store.FaultInjectingStateStore;
-import dev.remediationstate.store.InMemoryStateStore;
 import dev.remediationstate.store.RetryPolicy;
 import dev.remediationstate.store.RetryingStateStore;
 import dev.remediationstate.store.StateConfigMap;
@@ -28,7 +28,7 @@ class LostResponseTest {
   private static final TaskId TASK = new TaskId("lost-1");
   private static final int FAULTS = 1_000;
 
-  private final InMemoryStateStore memory = new InMemoryStateStore();
+  private final FakeStateStore memory = new FakeStateStore();
   private final FaultInjectingStateStore losing =
       FaultInjectingStateStore.losingEveryResponse(memory, 42);
 
@@ -48,7 +48,7 @@ class LostResponseTest {
       }
     }
     assertEquals(FAULTS, losing.lostResponses());
-    assertEquals(FAULTS, memory.writes() - tasks, "one committed write per request");
+    assertEquals(FAULTS, memory.stored().size() - tasks, "one committed write per request");
     for (int t = 0; t < tasks; t++) {
       TaskId task = new TaskId("lost-" + t);
       RemediationState state = stored(task);
@@ -64,10 +64,10 @@ class LostResponseTest {
     seed(10);
     ActionRunner runner = runner(losing);
     Results first = runner.run(TASK, new NextIterationAction("tr-uid"), "tr-uid");
-    int writes = memory.writes();
+    int writes = memory.stored().size();
     Results retried = runner(memory).run(TASK, new NextIterationAction("tr-uid"), "tr-uid");
     assertEquals(first.asMap(), retried.asMap());
-    assertEquals(writes, memory.writes());
+    assertEquals(writes, memory.stored().size());
     assertEquals(1, stored().iteration());
   }
 

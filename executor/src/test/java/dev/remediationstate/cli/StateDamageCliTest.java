@@ -8,7 +8,7 @@ import dev.remediationstate.recovery.RepairJournal;
 import dev.remediationstate.recovery.StateCheck;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.TaskId;
-import dev.remediationstate.store.InMemoryStateStore;
+import dev.remediationstate.store.FakeStateStore;
 import dev.remediationstate.store.StateBackup;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
@@ -29,7 +29,7 @@ class StateDamageCliTest {
       "{\"verdict\":\"changes-requested\",\"severity\":\"low\",\"issueType\":\"bug\","
           + "\"description\":\"d\"}";
 
-  private final InMemoryStateStore memory = new InMemoryStateStore();
+  private final FakeStateStore memory = new FakeStateStore();
   private final FakeWiring cli = new FakeWiring(memory);
 
   /** init, then three iterations: a sound state with a backup of the one before. */
@@ -68,14 +68,14 @@ class StateDamageCliTest {
   void everyActionRefusesADamagedStateAndWritesNothing(String action, String damage) {
     healthy();
     StateObject damaged = damage(damage);
-    int writes = memory.writes();
+    int writes = memory.stored().size();
     FakeWiring.Run run =
         action.equals("record-feedback")
             ? cli.run(action, "--task-id", TASK.value(), "--feedback", FINDING)
             : cli.run(action, "--task-id", TASK.value());
     assertEquals(3, run.exitCode(), run.err());
     assertTrue(run.err().startsWith("remediation-state " + action + ": configmap/"), run.err());
-    assertEquals(writes, memory.writes(), "nothing written");
+    assertEquals(writes, memory.stored().size(), "nothing written");
     assertEquals(damaged.resourceVersion(), stored().resourceVersion());
     assertEquals(damaged.data(), stored().data());
   }
@@ -123,23 +123,23 @@ class StateDamageCliTest {
   @Test
   void recoverReportsAHealthyStateAndWritesNothing() {
     healthy();
-    int writes = memory.writes();
+    int writes = memory.stored().size();
     FakeWiring.Run run = cli.run("recover", "--task-id", TASK.value(), "--repair");
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("\"healthy\":\"true\""), run.out());
-    assertEquals(writes, memory.writes());
+    assertEquals(writes, memory.stored().size());
   }
 
   @Test
   void recoverWithoutRepairReportsAndWritesNothing() {
     healthy();
     damage("corrupt-json");
-    int writes = memory.writes();
+    int writes = memory.stored().size();
     FakeWiring.Run run = cli.run("recover", "--task-id", TASK.value());
     assertEquals(3, run.exitCode());
     assertTrue(run.out().contains("\"check\":\"json\""), run.out());
     assertTrue(run.err().contains("run recover --repair"), run.err());
-    assertEquals(writes, memory.writes());
+    assertEquals(writes, memory.stored().size());
   }
 
   @Test
@@ -199,7 +199,7 @@ class StateDamageCliTest {
     assertEquals(7, state.maxIterations());
     assertEquals("in-progress", state.status().value());
     assertTrue(StateCheck.diagnose(repaired, TASK).healthy());
-    InMemoryStateStore again = new InMemoryStateStore();
+    FakeStateStore again = new FakeStateStore();
     again.put(damaged);
     new FakeWiring(again).run("recover", "--task-id", TASK.value(), "--repair");
     assertEquals(
@@ -210,11 +210,11 @@ class StateDamageCliTest {
   void aNewerSchemaIsNeverRepaired() {
     healthy();
     damage("newer-schema");
-    int writes = memory.writes();
+    int writes = memory.stored().size();
     FakeWiring.Run run = cli.run("recover", "--task-id", TASK.value(), "--repair");
     assertEquals(3, run.exitCode());
     assertTrue(run.err().contains("upgrade the image"), run.err());
-    assertEquals(writes, memory.writes());
+    assertEquals(writes, memory.stored().size());
   }
 
   private StateObject damage(String kind) {

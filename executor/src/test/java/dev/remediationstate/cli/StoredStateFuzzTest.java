@@ -19,7 +19,7 @@ import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.StateError;
 import dev.remediationstate.state.StateJson;
 import dev.remediationstate.state.TaskId;
-import dev.remediationstate.store.InMemoryStateStore;
+import dev.remediationstate.store.FakeStateStore;
 import dev.remediationstate.store.RetryPolicy;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
@@ -52,7 +52,7 @@ class StoredStateFuzzTest {
   @Property(tries = TRIES)
   void neverAPartialWriteNorAnUntypedFailure(
       @ForAll("storedStates") String json, @ForAll("actions") int which) {
-    InMemoryStateStore memory = new InMemoryStateStore();
+    FakeStateStore memory = new FakeStateStore();
     StateObject stored =
         memory.put(
             new StateObject(
@@ -74,7 +74,7 @@ class StoredStateFuzzTest {
       runner(memory).run(TASK, action(which), "req-" + which);
       StateConfigMap.decode(memory.read(TASK.configMapName()).orElseThrow(), TASK);
     } catch (InvalidStateException | InvalidInputException e) {
-      assertEquals(1, memory.writes(), "nothing written after: " + e.getMessage());
+      assertEquals(1, memory.stored().size(), "nothing written after: " + e.getMessage());
       assertEquals(stored, memory.read(TASK.configMapName()).orElseThrow());
       if (e instanceof InvalidStateException) {
         assertTrue(
@@ -232,7 +232,7 @@ class StoredStateFuzzTest {
     };
   }
 
-  private static ActionRunner runner(InMemoryStateStore memory) {
+  private static ActionRunner runner(FakeStateStore memory) {
     return new ActionRunner(
         new Transaction(memory, RetryPolicy.CONFLICTS, millis -> {}, () -> 0L, () -> 0.5),
         Clock.fixed(T0.plusSeconds(7200), ZoneOffset.UTC));

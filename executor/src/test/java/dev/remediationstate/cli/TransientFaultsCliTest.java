@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.remediationstate.failure.ExitCode;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.FakeStateStore;
 import dev.remediationstate.store.FaultInjectingStateStore;
-import dev.remediationstate.store.InMemoryStateStore;
 import dev.remediationstate.store.StateConfigMap;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +27,7 @@ class TransientFaultsCliTest {
   @ParameterizedTest
   @CsvSource({"0.1, 8", "0.2, 8", "0.3, 8", "0.1, 2", "0.2, 2", "0.3, 2"})
   void everyCommandEndsInSuccessOrExitSixAndTotalsAreExact(double rate, int apiAttempts) {
-    InMemoryStateStore memory = new InMemoryStateStore();
+    FakeStateStore memory = new FakeStateStore();
     FaultInjectingStateStore flaky =
         new FaultInjectingStateStore(memory, Double.doubleToLongBits(rate) + apiAttempts, rate);
     FakeWiring cli = new FakeWiring(flaky);
@@ -89,7 +89,7 @@ class TransientFaultsCliTest {
   }
 
   private static void untilDone(
-      FakeWiring cli, InMemoryStateStore memory, int[] exits, String action, String... args) {
+      FakeWiring cli, FakeStateStore memory, int[] exits, String action, String... args) {
     String[] full = FakeWiring.command(action, TASK.value(), args);
     for (int run = 0; run < 100; run++) {
       FakeWiring.Run result = cli.run(full);
@@ -106,7 +106,7 @@ class TransientFaultsCliTest {
     throw new AssertionError(action + " never succeeded");
   }
 
-  private static RemediationState stored(InMemoryStateStore memory) {
+  private static RemediationState stored(FakeStateStore memory) {
     Optional<dev.remediationstate.store.StateObject> object = memory.read(TASK.configMapName());
     return StateConfigMap.decode(object.orElseThrow(), TASK);
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.remediationstate.store.FakeStateStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ class ArgoContractTest {
         .at("/spec/arguments/parameters")
         .forEach(p -> workflowParams.put(p.get("name").asText(), p.get("value").asText()));
 
-    InMemoryStateStore store = new InMemoryStateStore();
+    FakeStateStore store = new FakeStateStore();
     List<String> ran = new ArrayList<>();
     for (String action : List.of("init", "next-iteration", "record-feedback", "gate")) {
       JsonNode template = executorTemplate(templates, action);

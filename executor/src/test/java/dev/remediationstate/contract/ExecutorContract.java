@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.remediationstate.cli.Cli;
 import dev.remediationstate.cli.FakeWiring;
+import dev.remediationstate.store.FakeStateStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,7 +67,7 @@ final class ExecutorContract {
 
   static Set<String> subcommands() {
     return new TreeSet<>(
-        commandLine(new InMemoryStateStore(), Optional.empty(), Map.of(), new StringWriter())
+        commandLine(new FakeStateStore(), Optional.empty(), Map.of(), new StringWriter())
             .getSubcommands()
             .keySet());
   }
@@ -74,7 +75,7 @@ final class ExecutorContract {
   /** The options of one action by long name (without dashes), help and version excluded. */
   static Map<String, OptionContract> options(String action) {
     CommandLine raw =
-        commandLine(new InMemoryStateStore(), Optional.empty(), Map.of(), new StringWriter());
+        commandLine(new FakeStateStore(), Optional.empty(), Map.of(), new StringWriter());
     // Read the annotations' ${env:...} defaults as written, not as resolved in this JVM.
     raw.setInterpolateVariables(false);
     CommandLine sub = raw.getSubcommands().get(action);
@@ -116,7 +117,7 @@ final class ExecutorContract {
    * gate and show against one in-memory store.
    */
   static Map<String, Set<String>> producedResults(Path scratch) {
-    InMemoryStateStore store = new InMemoryStateStore();
+    FakeStateStore store = new FakeStateStore();
     Map<String, Set<String>> produced = new TreeMap<>();
     List<List<String>> turns =
         List.of(
@@ -152,7 +153,7 @@ final class ExecutorContract {
    * included), {@code defaultResultsDir} for {@code /tekton/results}.
    */
   static Run run(
-      InMemoryStateStore store,
+      FakeStateStore store,
       List<String> args,
       Map<String, String> env,
       Optional<Path> defaultResultsDir) {
@@ -190,7 +191,7 @@ final class ExecutorContract {
   }
 
   private static CommandLine commandLine(
-      InMemoryStateStore store,
+      FakeStateStore store,
       Optional<Path> defaultResultsDir,
       Map<String, String> env,
       StringWriter err) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.remediationstate.store.FakeStateStore;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -114,7 +115,7 @@ class TektonContractTest {
         "the image's entrypoint runs the executor");
     Set<String> declared =
         task.getSpec().getResults().stream().map(r -> r.getName()).collect(Collectors.toSet());
-    InMemoryStateStore store = new InMemoryStateStore();
+    FakeStateStore store = new FakeStateStore();
     for (Map.Entry<String, Map<String, String>> turn : turns().entrySet()) {
       String action = turn.getKey();
       Map<String, String> params = paramValues(task.getSpec().getParams(), turn.getValue());
@@ -144,7 +145,7 @@ class TektonContractTest {
     assertTrue(
         spec.getCommand() == null || spec.getCommand().isEmpty(),
         "the image's entrypoint runs the executor");
-    InMemoryStateStore store = new InMemoryStateStore();
+    FakeStateStore store = new FakeStateStore();
     for (Map.Entry<String, Map<String, String>> turn : turns().entrySet()) {
       String action = turn.getKey();
       Map<String, String> given = new LinkedHashMap<>(turn.getValue());
@@ -175,7 +176,7 @@ class TektonContractTest {
     PolicyRule rule = role.getRules().get(0);
     assertEquals(List.of(""), rule.getApiGroups());
     assertEquals(List.of("configmaps"), rule.getResources());
-    InMemoryStateStore store = new InMemoryStateStore();
+    FakeStateStore store = new FakeStateStore();
     for (Map.Entry<String, Map<String, String>> turn : turns().entrySet()) {
       List<String> args =
           new ArrayList<>(

@@ -1,12 +1,12 @@
 package dev.remediationstate.processes;
 
 import dev.remediationstate.it.TestCluster;
+import dev.remediationstate.kube.ConfigMapStateStore;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.ConflictException;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -20,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,36 +112,20 @@ final class ProcessCluster implements AutoCloseable {
         RemediationState.initial(task.value(), maxIterations, Map.of(), Instant.now());
     StateObject object = StateConfigMap.encode(initial, Optional.empty());
     client.configMaps().inNamespace(namespace).withName(object.name()).delete();
-    client
-        .configMaps()
-        .inNamespace(namespace)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(object.name())
-                .withLabels(object.labels())
-                .withAnnotations(object.annotations())
-                .endMetadata()
-                .withData(object.data())
-                .build())
-        .create();
+    try {
+      store().create(object);
+    } catch (ConflictException e) {
+      throw new IllegalStateException(object.name() + " exists right after its delete", e);
+    }
   }
 
   /** The stored object; decoding it with {@link StateConfigMap#decode} checks every invariant. */
   StateObject stored(TaskId task) {
-    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(task.configMapName()).get();
-    Map<String, byte[]> binary = new LinkedHashMap<>();
-    if (cm.getBinaryData() != null) {
-      cm.getBinaryData().forEach((k, v) -> binary.put(k, Base64.getDecoder().decode(v)));
-    }
-    return new StateObject(
-        cm.getMetadata().getName(),
-        cm.getMetadata().getLabels(),
-        cm.getMetadata().getAnnotations(),
-        cm.getData(),
-        binary,
-        cm.getMetadata().getResourceVersion(),
-        cm.getMetadata().getUid());
+    return store().read(task.configMapName()).orElseThrow();
+  }
+
+  private ConfigMapStateStore store() {
+    return new ConfigMapStateStore(client, namespace);
   }
 
   @Override

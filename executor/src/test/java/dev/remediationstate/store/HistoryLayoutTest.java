@@ -122,7 +122,7 @@ class HistoryLayoutTest {
 
   @Test
   void archivePagesAreWrittenBeforeTheStateThatRefersToThem() {
-    InMemoryStore store = new InMemoryStore();
+    FakeStateStore store = new FakeStateStore();
     ActionRunner runner = runner(store);
     runner.run(TASK, new dev.remediationstate.action.InitAction(TASK, 10, Map.of()), "init");
     runner.run(TASK, new dev.remediationstate.action.NextIterationAction("it-1"), "it-1");
@@ -135,7 +135,7 @@ class HistoryLayoutTest {
           TASK, new RecordFeedbackAction(FeedbackInput.parse(finding), "qa", small), "fb-" + i);
     }
     int pagesSeen = 0;
-    for (StateObject write : store.writes()) {
+    for (StateObject write : store.stored()) {
       if (write.name().equals("task-layout-state")) {
         RemediationState state = StateConfigMap.decode(write, TASK);
         assertEquals(pagesSeen, state.feedbackArchive().size(), "a reference to an unwritten page");
@@ -150,7 +150,7 @@ class HistoryLayoutTest {
 
   @Test
   void aPageAlreadyWrittenWithTheSameEntriesIsAdopted() throws Exception {
-    InMemoryStore store = new InMemoryStore();
+    FakeStateStore store = new FakeStateStore();
     RemediationState state = withOneFinding();
     StateObject main = store.create(StateConfigMap.encode(state, Optional.empty()));
     ArchivePage page = new ArchivePage(1, state.feedback());
@@ -166,7 +166,7 @@ class HistoryLayoutTest {
 
   @Test
   void anOrphanPageFromAnOlderStateIsOverwrittenButARacingPageIsAConflict() throws Exception {
-    InMemoryStore store = new InMemoryStore();
+    FakeStateStore store = new FakeStateStore();
     RemediationState state = withOneFinding();
     StateObject main = store.create(StateConfigMap.encode(state, Optional.empty()));
     FeedbackEntry other =

@@ -20,7 +20,7 @@ class RetryingStateStoreTest {
   private static final RetryPolicy POLICY =
       new RetryPolicy(5, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(2));
 
-  private final InMemoryStateStore memory = new InMemoryStateStore();
+  private final FakeStateStore memory = new FakeStateStore();
   private final Scripted scripted = new Scripted(memory);
   private final List<Long> sleeps = new ArrayList<>();
   private long nanos = 0;
@@ -84,7 +84,7 @@ class RetryingStateStoreTest {
     scripted.failNext(unavailable(0, true));
     StateObject written = store.update(object("a", "2"), stored.resourceVersion());
     assertEquals("2", written.data().get("v"));
-    assertEquals(2, memory.writes());
+    assertEquals(2, memory.stored().size());
   }
 
   @Test
@@ -94,14 +94,14 @@ class RetryingStateStoreTest {
     assertThrows(
         ConflictException.class, () -> store.update(object("a", "2"), stored.resourceVersion()));
     assertEquals("2", memory.read("a").orElseThrow().data().get("v"));
-    assertEquals(2, memory.writes());
+    assertEquals(2, memory.stored().size());
   }
 
   @Test
   void sendsTheTransactionBackToReadWhenAnUnansweredCreateMayHaveCommitted() {
     scripted.commitThenFail(unavailable(0, true));
     assertThrows(ConflictException.class, () -> store.create(object("a", "1")));
-    assertEquals(1, memory.writes());
+    assertEquals(1, memory.stored().size());
   }
 
   @Test
