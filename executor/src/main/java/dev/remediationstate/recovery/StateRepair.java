@@ -317,23 +317,18 @@ public final class StateRepair {
     if (status != s.status()) {
       actions.add("status " + s.status() + " -> " + status);
     }
-    return new RemediationState(
-        schema,
-        s.taskId(),
-        status,
-        status == s.status() ? s.statusReason() : "repaired",
-        iteration,
-        limit,
-        createdAt,
-        lastUpdate,
-        history,
-        sequence,
-        feedback,
-        s.feedbackArchive(),
-        s.errors(),
-        s.metadata(),
-        s.requests(),
-        s.unknown());
+    return s.toBuilder()
+        .schemaVersion(schema)
+        .status(status)
+        .statusReason(status == s.status() ? s.statusReason() : "repaired")
+        .iteration(iteration)
+        .maxIterations(limit)
+        .createdAt(createdAt)
+        .lastUpdate(lastUpdate)
+        .iterations(history)
+        .feedbackSequence(sequence)
+        .feedback(feedback)
+        .build();
   }
 
   private static Status consistentStatus(Status status, int iteration, int limit) {
@@ -410,22 +405,15 @@ public final class StateRepair {
       List<IterationRecord> iterations,
       int feedbackSequence,
       List<FeedbackEntry> feedback) {
-    return new RemediationState(
-        s.schemaVersion(),
-        s.taskId(),
-        status,
-        s.statusReason(),
-        iteration,
-        maxIterations,
-        createdAt,
-        lastUpdate,
-        iterations,
-        feedbackSequence,
-        feedback,
-        s.feedbackArchive(),
-        s.errors(),
-        s.metadata(),
-        s.requests(),
-        s.unknown());
+    return s.toBuilder()
+        .status(status)
+        .iteration(iteration)
+        .maxIterations(maxIterations)
+        .createdAt(createdAt)
+        .lastUpdate(lastUpdate)
+        .iterations(iterations)
+        .feedbackSequence(feedbackSequence)
+        .feedback(feedback)
+        .build();
   }
 }

@@ -128,66 +128,28 @@ public record RemediationState(
   public RemediationState startIteration(String requestId, Instant now) {
     List<IterationRecord> next = new ArrayList<>(iterations);
     next.add(new IterationRecord(iteration + 1, now, requestId));
-    return new RemediationState(
-        schemaVersion,
-        taskId,
-        Status.IN_PROGRESS,
-        null,
-        iteration + 1,
-        maxIterations,
-        createdAt,
-        now,
-        next,
-        feedbackSequence,
-        feedback,
-        feedbackArchive,
-        errors,
-        metadata,
-        requests,
-        unknown);
+    return toBuilder()
+        .status(Status.IN_PROGRESS)
+        .statusReason(null)
+        .iteration(iteration + 1)
+        .lastUpdate(now)
+        .iterations(next)
+        .build();
   }
 
   public RemediationState withStatus(Status newStatus, String reason, Instant now) {
-    return new RemediationState(
-        schemaVersion,
-        taskId,
-        newStatus,
-        reason,
-        iteration,
-        maxIterations,
-        createdAt,
-        now,
-        iterations,
-        feedbackSequence,
-        feedback,
-        feedbackArchive,
-        errors,
-        metadata,
-        requests,
-        unknown);
+    return toBuilder().status(newStatus).statusReason(reason).lastUpdate(now).build();
   }
 
   /** Appends an entry whose id was taken from {@link #nextFeedbackId()}. */
   public RemediationState appendFeedback(FeedbackEntry entry, Instant now) {
     List<FeedbackEntry> next = new ArrayList<>(feedback);
     next.add(entry);
-    return new RemediationState(
-        schemaVersion,
-        taskId,
-        status,
-        statusReason,
-        iteration,
-        maxIterations,
-        createdAt,
-        now,
-        iterations,
-        feedbackSequence + 1,
-        next,
-        feedbackArchive,
-        errors,
-        metadata,
-        requests,
-        unknown);
+    return toBuilder()
+        .lastUpdate(now)
+        .feedbackSequence(feedbackSequence + 1)
+        .feedback(next)
+        .build();
   }
 
   public String nextFeedbackId() {
@@ -196,26 +158,9 @@ public record RemediationState(
 
   /** The same state, marked as written by this executor's schema. */
   public RemediationState atCurrentSchema() {
-    if (schemaVersion == SCHEMA_VERSION) {
-      return this;
-    }
-    return new RemediationState(
-        SCHEMA_VERSION,
-        taskId,
-        status,
-        statusReason,
-        iteration,
-        maxIterations,
-        createdAt,
-        lastUpdate,
-        iterations,
-        feedbackSequence,
-        feedback,
-        feedbackArchive,
-        errors,
-        metadata,
-        requests,
-        unknown);
+    return schemaVersion == SCHEMA_VERSION
+        ? this
+        : toBuilder().schemaVersion(SCHEMA_VERSION).build();
   }
 
   /** Entries stored in archive pages, which {@link #feedback()} no longer holds. */
@@ -226,83 +171,148 @@ public record RemediationState(
   /** The live history replaced and the archive index extended, by the history budget. */
   public RemediationState withFeedbackHistory(
       List<FeedbackEntry> live, List<ArchivePageRef> archive) {
-    return new RemediationState(
-        schemaVersion,
-        taskId,
-        status,
-        statusReason,
-        iteration,
-        maxIterations,
-        createdAt,
-        lastUpdate,
-        iterations,
-        feedbackSequence,
-        live,
-        archive,
-        errors,
-        metadata,
-        requests,
-        unknown);
+    return toBuilder().feedback(live).feedbackArchive(archive).build();
   }
 
   public RemediationState withFeedback(List<FeedbackEntry> newFeedback) {
-    return new RemediationState(
-        schemaVersion,
-        taskId,
-        status,
-        statusReason,
-        iteration,
-        maxIterations,
-        createdAt,
-        lastUpdate,
-        iterations,
-        feedbackSequence,
-        newFeedback,
-        feedbackArchive,
-        errors,
-        metadata,
-        requests,
-        unknown);
+    return toBuilder().feedback(newFeedback).build();
   }
 
   public RemediationState appendError(StateError error) {
-    return new RemediationState(
-        schemaVersion,
-        taskId,
-        status,
-        statusReason,
-        iteration,
-        maxIterations,
-        createdAt,
-        lastUpdate,
-        iterations,
-        feedbackSequence,
-        feedback,
-        feedbackArchive,
-        appendBounded(errors, error, ERROR_WINDOW),
-        metadata,
-        requests,
-        unknown);
+    return toBuilder().errors(appendBounded(errors, error, ERROR_WINDOW)).build();
   }
 
   public RemediationState recordRequest(AppliedRequest request) {
-    return new RemediationState(
-        schemaVersion,
-        taskId,
-        status,
-        statusReason,
-        iteration,
-        maxIterations,
-        createdAt,
-        lastUpdate,
-        iterations,
-        feedbackSequence,
-        feedback,
-        feedbackArchive,
-        errors,
-        metadata,
-        appendBounded(requests, request, REQUEST_WINDOW),
-        unknown);
+    return toBuilder().requests(appendBounded(requests, request, REQUEST_WINDOW)).build();
+  }
+
+  /** A copy of this state to change field by field; {@link Builder#build} checks as usual. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Field-by-field changes to a state: the one place a changed copy is constructed. */
+  public static final class Builder {
+    private int schemaVersion;
+    private final String taskId;
+    private Status status;
+    private String statusReason;
+    private int iteration;
+    private int maxIterations;
+    private Instant createdAt;
+    private Instant lastUpdate;
+    private List<IterationRecord> iterations;
+    private int feedbackSequence;
+    private List<FeedbackEntry> feedback;
+    private List<ArchivePageRef> feedbackArchive;
+    private List<StateError> errors;
+    private final Map<String, String> metadata;
+    private List<AppliedRequest> requests;
+    private final Map<String, Object> unknown;
+
+    private Builder(RemediationState s) {
+      schemaVersion = s.schemaVersion;
+      taskId = s.taskId;
+      status = s.status;
+      statusReason = s.statusReason;
+      iteration = s.iteration;
+      maxIterations = s.maxIterations;
+      createdAt = s.createdAt;
+      lastUpdate = s.lastUpdate;
+      iterations = s.iterations;
+      feedbackSequence = s.feedbackSequence;
+      feedback = s.feedback;
+      feedbackArchive = s.feedbackArchive;
+      errors = s.errors;
+      metadata = s.metadata;
+      requests = s.requests;
+      unknown = s.unknown;
+    }
+
+    public Builder schemaVersion(int value) {
+      schemaVersion = value;
+      return this;
+    }
+
+    public Builder status(Status value) {
+      status = value;
+      return this;
+    }
+
+    public Builder statusReason(String value) {
+      statusReason = value;
+      return this;
+    }
+
+    public Builder iteration(int value) {
+      iteration = value;
+      return this;
+    }
+
+    public Builder maxIterations(int value) {
+      maxIterations = value;
+      return this;
+    }
+
+    public Builder createdAt(Instant value) {
+      createdAt = value;
+      return this;
+    }
+
+    public Builder lastUpdate(Instant value) {
+      lastUpdate = value;
+      return this;
+    }
+
+    public Builder iterations(List<IterationRecord> value) {
+      iterations = value;
+      return this;
+    }
+
+    public Builder feedbackSequence(int value) {
+      feedbackSequence = value;
+      return this;
+    }
+
+    public Builder feedback(List<FeedbackEntry> value) {
+      feedback = value;
+      return this;
+    }
+
+    public Builder feedbackArchive(List<ArchivePageRef> value) {
+      feedbackArchive = value;
+      return this;
+    }
+
+    public Builder errors(List<StateError> value) {
+      errors = value;
+      return this;
+    }
+
+    public Builder requests(List<AppliedRequest> value) {
+      requests = value;
+      return this;
+    }
+
+    public RemediationState build() {
+      return new RemediationState(
+          schemaVersion,
+          taskId,
+          status,
+          statusReason,
+          iteration,
+          maxIterations,
+          createdAt,
+          lastUpdate,
+          iterations,
+          feedbackSequence,
+          feedback,
+          feedbackArchive,
+          errors,
+          metadata,
+          requests,
+          unknown);
+    }
   }
 
   private static <T> List<T> appendBounded(List<T> list, T item, int bound) {
