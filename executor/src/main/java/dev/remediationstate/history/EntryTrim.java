@@ -41,21 +41,12 @@ final class EntryTrim {
                 + original
                 + " bytes]";
     FeedbackEntry summary =
-        new FeedbackEntry(
-            entry.id(),
-            entry.iteration(),
-            entry.receivedAt(),
-            entry.author(),
-            entry.sourceRef(),
-            entry.verdict(),
-            entry.severity(),
-            entry.issueType(),
+        entry.withText(
             head,
             List.of(),
             List.of(),
             null,
             null,
-            entry.fingerprint(),
             new Truncation(Truncation.SUMMARIZED, original),
             Map.of());
     return size(summary) < size(entry) ? summary : entry;
@@ -96,21 +87,12 @@ final class EntryTrim {
         halveLongest(steps);
       }
       cut =
-          new FeedbackEntry(
-              entry.id(),
-              entry.iteration(),
-              entry.receivedAt(),
-              entry.author(),
-              entry.sourceRef(),
-              entry.verdict(),
-              entry.severity(),
-              entry.issueType(),
+          entry.withText(
               description,
               criteria,
               steps,
               expected,
               actual,
-              entry.fingerprint(),
               new Truncation(Truncation.TRUNCATED, original),
               entry.unknown());
     }

@@ -50,6 +50,37 @@ public record FeedbackEntry(
     return truncation != null && Truncation.SUMMARIZED.equals(truncation.kind());
   }
 
+  /**
+   * This entry with its free text replaced, as the history budget shortens it: identity, verdict,
+   * severity, type and fingerprint stay; {@code truncation} records what happened.
+   */
+  public FeedbackEntry withText(
+      String newDescription,
+      List<String> criteria,
+      List<String> steps,
+      String expected,
+      String actual,
+      Truncation how,
+      Map<String, Object> kept) {
+    return new FeedbackEntry(
+        id,
+        iteration,
+        receivedAt,
+        author,
+        sourceRef,
+        verdict,
+        severity,
+        issueType,
+        newDescription,
+        criteria,
+        steps,
+        expected,
+        actual,
+        fingerprint,
+        how,
+        kept);
+  }
+
   @Override
   @JsonAnyGetter
   public Map<String, Object> unknown() {
