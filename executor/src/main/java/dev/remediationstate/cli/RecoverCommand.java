@@ -134,6 +134,8 @@ final class RecoverCommand implements Callable<Integer> {
                     .put("blocksActions", p.blocksActions()));
     ArrayNode actions = report.putArray("actions");
     plan.map(p -> p.repaired().actions()).orElse(List.of()).forEach(actions::add);
+    ArrayNode changed = report.putArray("changed");
+    plan.map(Recovery.Plan::changed).orElse(List.of()).forEach(changed::add);
     return report.toString();
   }
 }
