@@ -46,9 +46,39 @@ public final class RecordFeedbackAction implements Action {
     return "record-feedback";
   }
 
+  /**
+   * The finding's {@code sourceRef}; without one, a hash of its content, so that several findings
+   * recorded under one request id (a step's id derived from its pod) stay distinct requests.
+   */
   @Override
   public String idempotencyScope() {
-    return input.sourceRef() == null ? "" : input.sourceRef();
+    if (input.sourceRef() != null) {
+      return input.sourceRef();
+    }
+    return "content:"
+        + Fingerprint.sha256(
+                input.iteration()
+                    + "\n"
+                    + input.verdict()
+                    + "\n"
+                    + input.severity()
+                    + "\n"
+                    + input.issueType()
+                    + "\n"
+                    + input.fingerprint()
+                    + "\n"
+                    + input.author()
+                    + "\n"
+                    + input.description()
+                    + "\n"
+                    + input.criteriaNotMet()
+                    + "\n"
+                    + input.reproductionSteps()
+                    + "\n"
+                    + input.expectedBehavior()
+                    + "\n"
+                    + input.actualBehavior())
+            .substring(0, 32);
   }
 
   @Override

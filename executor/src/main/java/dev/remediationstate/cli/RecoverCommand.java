@@ -51,7 +51,7 @@ final class RecoverCommand implements Callable<Integer> {
     this.wiring = wiring;
   }
 
-  private record Outcome(Diagnosis diagnosis, Optional<Recovery.Plan> plan) {}
+  private record Outcome(Diagnosis diagnosis, Optional<Recovery.Plan> plan, Results results) {}
 
   @Override
   public Integer call() throws Exception {
@@ -60,6 +60,7 @@ final class RecoverCommand implements Callable<Integer> {
     MDC.put("taskId", taskId.value());
     MDC.put("action", "recover");
     Optional<ResultFiles> files = common.resultFiles(wiring);
+    files.ifPresent(ResultFiles::probe);
     Transaction transaction =
         new Transaction(
             common.store(wiring),
@@ -82,24 +83,28 @@ final class RecoverCommand implements Callable<Integer> {
                                       + " not found: nothing to recover; run init"));
                   Diagnosis diagnosis = StateCheck.diagnose(object, taskId);
                   if (diagnosis.healthy() || !repair) {
-                    return Transaction.Change.none(new Outcome(diagnosis, Optional.empty()));
+                    Results results = results(diagnosis, Optional.empty());
+                    files.ifPresent(f -> f.check(results));
+                    return Transaction.Change.none(
+                        new Outcome(diagnosis, Optional.empty(), results));
                   }
                   Recovery.Plan plan =
                       Recovery.plan(object, taskId, diagnosis, wiring.clock().instant());
+                  Results results = results(diagnosis, Optional.of(plan));
+                  files.ifPresent(f -> f.check(results));
                   return Transaction.Change.write(
-                      plan.object(), new Outcome(diagnosis, Optional.of(plan)));
+                      plan.object(), new Outcome(diagnosis, Optional.of(plan), results));
                 })
             .result();
     Diagnosis diagnosis = outcome.diagnosis();
-    Results results =
-        Results.empty()
-            .with("healthy", diagnosis.healthy())
-            .with("problems", diagnosis.problems().size())
-            .with("repaired", outcome.plan().isPresent())
-            .with("source", outcome.plan().map(p -> p.repaired().source()).orElse(""))
-            .with("preserved", outcome.plan().map(Recovery.Plan::preservedKey).orElse(""));
+    Results results = outcome.results();
     if (files.isPresent()) {
-      files.get().write(results);
+      ActionCommand.writeAfterCommit(
+          files.get(),
+          results,
+          outcome.plan().isPresent()
+              ? "the repair is done; re-run recover to report the repaired state"
+              : "re-run recover");
     }
     spec.commandLine().getOut().println(report(results, diagnosis, outcome.plan()));
     spec.commandLine().getOut().flush();
@@ -116,6 +121,15 @@ final class RecoverCommand implements Callable<Integer> {
               + (diagnosis.newerSchema() ? "" : "; run recover --repair"));
     }
     return 0;
+  }
+
+  private static Results results(Diagnosis diagnosis, Optional<Recovery.Plan> plan) {
+    return Results.empty()
+        .with("healthy", diagnosis.healthy())
+        .with("problems", diagnosis.problems().size())
+        .with("repaired", plan.isPresent())
+        .with("source", plan.map(p -> p.repaired().source()).orElse(""))
+        .with("preserved", plan.map(Recovery.Plan::preservedKey).orElse(""));
   }
 
   private static String report(Results results, Diagnosis diagnosis, Optional<Recovery.Plan> plan) {
