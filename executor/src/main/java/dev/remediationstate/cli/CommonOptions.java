@@ -175,11 +175,32 @@ public final class CommonOptions {
         RetryPolicy.TRANSIENT.maxDelay());
   }
 
+  private static final Pattern DNS_1123_LABEL =
+      Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /**
+   * The {@code --namespace} flag, checked to be a DNS-1123 label (what a namespace name is) before
+   * it goes into any URL; null when not given.
+   */
+  static String namespace(String flag) {
+    if (flag == null || flag.isEmpty()) {
+      return null;
+    }
+    if (!DNS_1123_LABEL.matcher(flag).matches()) {
+      throw new InvalidInputException(
+          "namespace",
+          "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and"
+              + " ending with a letter or digit");
+    }
+    return flag;
+  }
+
   /** The wiring's store behind the one transient-retry layer. */
   StateStore store(Wiring wiring) {
     RetryPolicy policy = transientPolicy();
+    String checked = namespace(namespace);
     return new RetryingStateStore(
-        wiring.store(namespace),
+        wiring.store(checked),
         policy,
         wiring.sleeper(),
         System::nanoTime,

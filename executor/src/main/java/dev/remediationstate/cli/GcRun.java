@@ -65,7 +65,7 @@ final class GcRun {
     GcMetrics metrics =
         options.metricsFile != null || options.pushgatewayUrl != null ? new GcMetrics() : null;
     long start = System.nanoTime();
-    GcEdges edges = wiring.gcEdges(options.namespace);
+    GcEdges edges = wiring.gcEdges(CommonOptions.namespace(options.namespace));
     MDC.put("namespace", edges.namespace());
     SweepObserver observer = metrics == null ? SweepObserver.NONE : metrics;
     Tally tally = new Sweep(edges, policy, wiring.clock(), System::nanoTime, observer).run();

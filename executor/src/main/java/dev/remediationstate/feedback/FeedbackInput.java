@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.state.IssueType;
-import dev.remediationstate.state.Printable;
 import dev.remediationstate.state.Severity;
 import dev.remediationstate.state.StateJson;
 import dev.remediationstate.state.Verdict;
@@ -93,11 +92,11 @@ public record FeedbackInput(
       throw new InvalidInputException(
           "feedback", "nests deeper than " + MAX_DEPTH + " levels or holds an oversized value");
     } catch (JsonProcessingException e) {
-      String msg = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
-      int nl = msg.indexOf('\n');
-      throw new InvalidInputException(
-          "feedback",
-          "is not valid JSON: " + Printable.escape(nl < 0 ? msg : msg.substring(0, nl), 160));
+      String duplicate = duplicateField(e);
+      if (duplicate != null) {
+        throw new InvalidInputException("feedback." + duplicate, "is given twice");
+      }
+      throw new InvalidInputException("feedback", "is not valid JSON: " + StateJson.problem(e));
     }
     if (root == null || !root.isObject()) {
       throw new InvalidInputException("feedback", "must be a JSON object");
@@ -108,8 +107,11 @@ public record FeedbackInput(
       String canonical = FIELDS.get(e.getKey());
       if (canonical == null) {
         throw new InvalidInputException(
-            "feedback." + Printable.escape(e.getKey(), 64),
-            "is not a known field; known: "
+            safeName(e.getKey()).map(n -> "feedback." + n).orElse("feedback"),
+            (safeName(e.getKey()).isPresent()
+                    ? "is not a known field"
+                    : "holds a field that is not known (its name is not shown)")
+                + "; known: "
                 + String.join(", ", new java.util.LinkedHashSet<>(FIELDS.values())));
       }
       if (fields.put(canonical, e.getValue()) != null) {
@@ -152,6 +154,29 @@ public record FeedbackInput(
         text(fields, "author", 128),
         iteration(fields),
         fingerprint);
+  }
+
+  /**
+   * A field name safe to echo: a short identifier in which the redactor finds nothing. Anything
+   * else (it might be a pasted secret) is not shown.
+   */
+  static java.util.Optional<String> safeName(String name) {
+    if (name.length() > 40
+        || !name.matches("[A-Za-z_][A-Za-z0-9_]*")
+        || Redactor.redact(name).count() > 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(name);
+  }
+
+  /** The known field a duplicate-field error names, or null (an unknown name is never echoed). */
+  private static String duplicateField(JsonProcessingException e) {
+    String msg = e.getOriginalMessage();
+    if (msg == null || !msg.startsWith("Duplicate field '")) {
+      return null;
+    }
+    int end = msg.indexOf('\'', 17);
+    return end < 0 ? null : FIELDS.get(msg.substring(17, end));
   }
 
   /** This input with secrets replaced in every free-text field, and how many were replaced. */
@@ -202,11 +227,7 @@ public record FeedbackInput(
         .orElseThrow(
             () ->
                 new InvalidInputException(
-                    "feedback." + name,
-                    "'"
-                        + Printable.escape(node.textValue(), 40)
-                        + "' is not one of "
-                        + WireValue.choices(type)));
+                    "feedback." + name, "must be one of " + WireValue.choices(type)));
   }
 
   private static String text(Map<String, JsonNode> fields, String name, int max) {
