@@ -3,6 +3,7 @@ package dev.remediationstate.action;
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.feedback.FeedbackInput;
 import dev.remediationstate.feedback.Fingerprint;
+import dev.remediationstate.feedback.Redactor;
 import dev.remediationstate.history.HistoryBudget;
 import dev.remediationstate.results.Results;
 import dev.remediationstate.state.FeedbackEntry;
@@ -36,8 +37,9 @@ public final class RecordFeedbackAction implements Action {
   public RecordFeedbackAction(FeedbackInput input, String defaultAuthor, HistoryBudget budget) {
     FeedbackInput.Redacted clean = input.redacted();
     this.input = clean.input();
-    this.redacted = clean.count();
-    this.defaultAuthor = defaultAuthor;
+    Redactor.Redacted author = Redactor.redact(defaultAuthor);
+    this.redacted = clean.count() + author.count();
+    this.defaultAuthor = author.text();
     this.budget = budget;
   }
 

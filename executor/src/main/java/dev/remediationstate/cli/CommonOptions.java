@@ -1,6 +1,8 @@
 package dev.remediationstate.cli;
 
 import dev.remediationstate.failure.InvalidInputException;
+import dev.remediationstate.feedback.Fingerprint;
+import dev.remediationstate.feedback.Redactor;
 import dev.remediationstate.log.LogLevels;
 import dev.remediationstate.results.ResultFiles;
 import dev.remediationstate.store.RetryPolicy;
@@ -148,6 +150,11 @@ public final class CommonOptions {
       throw new InvalidInputException(
           "request-id",
           "must be 1 to 253 letters, digits or . _ : / -, starting with a letter or digit");
+    }
+    if (Redactor.holdsSecret(requestId)) {
+      // Stored with every applied request: a secret pasted as the id is kept only as its hash,
+      // which identifies the request just as well.
+      return "redacted-" + Fingerprint.sha256(requestId).substring(0, 32);
     }
     return requestId;
   }

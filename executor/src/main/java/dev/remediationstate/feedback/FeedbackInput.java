@@ -201,8 +201,20 @@ public record FeedbackInput(
             r.apply(sourceRef),
             r.apply(author),
             iteration,
-            fingerprint);
+            redactedFingerprint(fingerprint, count));
     return new Redacted(clean, count[0]);
+  }
+
+  /**
+   * A fingerprint that holds a secret is replaced by a hash of it: the same value still marks the
+   * same finding, and the secret is neither stored nor echoed in the {@code fingerprint} result.
+   */
+  private static String redactedFingerprint(String fingerprint, int[] count) {
+    if (!Redactor.holdsSecret(fingerprint)) {
+      return fingerprint;
+    }
+    count[0]++;
+    return "redacted-" + Fingerprint.sha256(fingerprint).substring(0, 16);
   }
 
   /** An input after redaction and the number of secrets it held. */
