@@ -50,6 +50,15 @@ public final class ActionRunner {
    */
   public Results run(
       TaskId taskId, Action action, String requestId, Consumer<Results> beforeCommit) {
+    return execute(taskId, action, requestId, beforeCommit).results();
+  }
+
+  /** The results of one run, and whether it committed a change (false for a replay or no-op). */
+  public record Ran(Results results, boolean committed) {}
+
+  /** As {@link #run(TaskId, Action, String, Consumer)}, also saying whether it committed. */
+  public Ran execute(
+      TaskId taskId, Action action, String requestId, Consumer<Results> beforeCommit) {
     String name = StateConfigMap.name(taskId);
     String key = action.name() + "/" + requestId + "/" + action.idempotencyScope();
     Transaction.Committed<Results> committed =
@@ -91,6 +100,6 @@ public final class ActionRunner {
         .ifPresent(
             o -> MDC.put("iteration", o.data().getOrDefault(StateConfigMap.KEY_ITERATION, "")));
     LOG.info("{} done", action.name());
-    return committed.result();
+    return new Ran(committed.result(), committed.wrote());
   }
 }

@@ -4,6 +4,7 @@ import dev.remediationstate.action.Action;
 import dev.remediationstate.action.ActionRunner;
 import dev.remediationstate.failure.ResultsNotWrittenException;
 import dev.remediationstate.results.ResultFiles;
+import dev.remediationstate.results.ResultSink;
 import dev.remediationstate.results.Results;
 import dev.remediationstate.results.StdoutJson;
 import dev.remediationstate.state.TaskId;
@@ -60,14 +61,19 @@ abstract class ActionCommand implements Callable<Integer> {
             wiring.sleeper(),
             System::nanoTime,
             () -> ThreadLocalRandom.current().nextDouble());
-    Results results =
+    ActionRunner.Ran ran =
         new ActionRunner(transaction, wiring.clock())
-            .run(taskId, action, requestId, r -> files.ifPresent(f -> f.check(r)));
+            .execute(taskId, action, requestId, r -> files.ifPresent(f -> f.check(r)));
+    Results results = ran.results();
     if (files.isPresent()) {
       writeAfterCommit(
           files.get(),
           results,
-          "re-run with --request-id " + requestId + " to write the same results");
+          ran.committed()
+              ? "the change was committed: re-run with --request-id "
+                  + requestId
+                  + " to write the same results"
+              : "nothing was changed: re-run with --request-id " + requestId);
     }
     new StdoutJson(out()).write(results);
     return 0;
@@ -77,12 +83,12 @@ abstract class ActionCommand implements Callable<Integer> {
    * Writes the result files of a committed change; a failure now is exit 8, and the message says
    * how to get the results ({@code rerun}: for an action, the request id to re-run with).
    */
-  static void writeAfterCommit(ResultFiles files, Results results, String rerun) {
+  static void writeAfterCommit(ResultSink files, Results results, String rerun) {
     try {
       files.write(results);
     } catch (IOException | UncheckedIOException | SecurityException e) {
       throw new ResultsNotWrittenException(
-          "results-dir: the change was committed but the result files could not be written ("
+          "results-dir: the result files could not be written ("
               + e.getClass().getSimpleName()
               + "); "
               + rerun,

@@ -51,7 +51,43 @@ final class RecoverCommand implements Callable<Integer> {
     this.wiring = wiring;
   }
 
-  private record Outcome(Diagnosis diagnosis, Optional<Recovery.Plan> plan, Results results) {}
+  /** What one run found and did, and its results. */
+  record Outcome(Diagnosis diagnosis, Optional<Recovery.Plan> plan, Results results) {}
+
+  /**
+   * The recover transaction: read, diagnose every key, and with {@code repair} write the repaired
+   * object in one conditional write. {@code beforeCommit} sees the results before the write.
+   */
+  static Outcome run(
+      Transaction transaction,
+      TaskId taskId,
+      boolean repair,
+      java.time.Clock clock,
+      java.util.function.Consumer<Results> beforeCommit) {
+    String name = StateConfigMap.name(taskId);
+    return transaction
+        .run(
+            name,
+            current -> {
+              StateObject object =
+                  current.orElseThrow(
+                      () ->
+                          new InvalidStateException(
+                              "configmap/" + name + " not found: nothing to recover; run init"));
+              Diagnosis diagnosis = StateCheck.diagnose(object, taskId);
+              if (diagnosis.healthy() || !repair) {
+                Results results = results(diagnosis, Optional.empty());
+                beforeCommit.accept(results);
+                return Transaction.Change.none(new Outcome(diagnosis, Optional.empty(), results));
+              }
+              Recovery.Plan plan = Recovery.plan(object, taskId, diagnosis, clock.instant());
+              Results results = results(diagnosis, Optional.of(plan));
+              beforeCommit.accept(results);
+              return Transaction.Change.write(
+                  plan.object(), new Outcome(diagnosis, Optional.of(plan), results));
+            })
+        .result();
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -70,32 +106,12 @@ final class RecoverCommand implements Callable<Integer> {
             () -> ThreadLocalRandom.current().nextDouble());
     String name = StateConfigMap.name(taskId);
     Outcome outcome =
-        transaction
-            .run(
-                name,
-                current -> {
-                  StateObject object =
-                      current.orElseThrow(
-                          () ->
-                              new InvalidStateException(
-                                  "configmap/"
-                                      + name
-                                      + " not found: nothing to recover; run init"));
-                  Diagnosis diagnosis = StateCheck.diagnose(object, taskId);
-                  if (diagnosis.healthy() || !repair) {
-                    Results results = results(diagnosis, Optional.empty());
-                    files.ifPresent(f -> f.check(results));
-                    return Transaction.Change.none(
-                        new Outcome(diagnosis, Optional.empty(), results));
-                  }
-                  Recovery.Plan plan =
-                      Recovery.plan(object, taskId, diagnosis, wiring.clock().instant());
-                  Results results = results(diagnosis, Optional.of(plan));
-                  files.ifPresent(f -> f.check(results));
-                  return Transaction.Change.write(
-                      plan.object(), new Outcome(diagnosis, Optional.of(plan), results));
-                })
-            .result();
+        run(
+            transaction,
+            taskId,
+            repair,
+            wiring.clock(),
+            results -> files.ifPresent(f -> f.check(results)));
     Diagnosis diagnosis = outcome.diagnosis();
     Results results = outcome.results();
     if (files.isPresent()) {

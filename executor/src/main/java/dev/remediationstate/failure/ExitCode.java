@@ -15,8 +15,8 @@ public enum ExitCode {
   PARTIAL_FAILURE(7, "some objects failed (gc): see the named objects and re-run"),
   RESULTS_NOT_WRITTEN(
       8,
-      "the change was committed but the result files could not be written: re-run with the same"
-          + " --request-id to get the same results");
+      "the result files could not be written after the change was committed: re-run with the"
+          + " same --request-id to write the same results");
 
   private final int code;
   private final String meaning;

@@ -1,6 +1,7 @@
 package dev.remediationstate.recovery;
 
 import dev.remediationstate.failure.InvalidStateException;
+import dev.remediationstate.state.AppliedRequest;
 import dev.remediationstate.state.FeedbackEntry;
 import dev.remediationstate.state.IterationRecord;
 import dev.remediationstate.state.RemediationState;
@@ -118,7 +119,12 @@ public final class StateRepair {
         actions.add(
             (expected - restored.get().size())
                 + " history entries could not be restored; they stay in the set-aside bytes");
+      } else if (!source.equals("stored")) {
+        actions.add(
+            "entries newer than the last good copy could not be restored (state.json was damaged"
+                + " too, so how many there were is unknown); they stay in the set-aside bytes");
       }
+      start = forgetLostFindings(start, actions);
     }
     RemediationState repaired = normalize(start, actions);
     List<String> left = StateInvariants.check(repaired);
@@ -265,6 +271,42 @@ public final class StateRepair {
             + (restored.size() - fromBackup.size())
             + " more read from the damaged bytes)");
     return restored;
+  }
+
+  /**
+   * Drops the applied {@code record-feedback} requests whose finding is neither in the restored
+   * history nor archived: a re-run of such a request then records its finding again instead of
+   * replaying results that name an entry that is gone.
+   */
+  private static RemediationState forgetLostFindings(RemediationState s, List<String> actions) {
+    Set<String> kept = new HashSet<>();
+    s.feedback().forEach(f -> kept.add(f.id()));
+    int archivedUpTo =
+        s.feedbackArchive().stream().mapToInt(ref -> idNumber(ref.lastId())).max().orElse(0);
+    List<AppliedRequest> requests = new ArrayList<>();
+    int forgotten = 0;
+    for (AppliedRequest r : s.requests()) {
+      String id = r.results() == null ? null : r.results().get("feedback-id");
+      boolean lost =
+          "record-feedback".equals(r.action())
+              && id != null
+              && !kept.contains(id)
+              && idNumber(id) > archivedUpTo;
+      if (lost) {
+        forgotten++;
+      } else {
+        requests.add(r);
+      }
+    }
+    if (forgotten == 0) {
+      return s;
+    }
+    actions.add(
+        "forgot "
+            + forgotten
+            + " applied record-feedback request(s) whose finding was lost: re-running them"
+            + " records the finding again");
+    return s.toBuilder().requests(requests).build();
   }
 
   /** The entries of {@code first}, then those of {@code second} whose id is new, by id number. */
