@@ -130,7 +130,9 @@ public final class RecordFeedbackAction implements Action {
     RemediationState next = fitted.state();
     FeedbackEntry stored = next.latestFeedback().orElseThrow();
     return Outcome.write(
-        next, fitted.pages(), results(stored, true, next, fitted.truncated(), fitted.archived()));
+        next,
+        fitted.pages(),
+        results(stored, true, next, fitted.truncated() + input.truncated(), fitted.archived()));
   }
 
   private String derivedSourceRef(int iteration, String fingerprint) {

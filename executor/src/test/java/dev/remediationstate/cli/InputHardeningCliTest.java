@@ -42,6 +42,23 @@ class InputHardeningCliTest {
   }
 
   @Test
+  void aVerboseFindingIsCutNotRefusedAndTheResultSaysSo() {
+    started();
+    FakeWiring.Run run =
+        cli.run(
+            FakeWiring.command(
+                "record-feedback",
+                TASK.value(),
+                "--feedback",
+                "{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\"start "
+                    + "long ".repeat(5000)
+                    + "end\"}"));
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("\"recorded\":\"true\""), run.out());
+    assertTrue(run.out().contains("\"truncated\":\"1\""), run.out());
+  }
+
+  @Test
   void aRepeatedFieldInTheStoredStateIsAnInvalidState() {
     started();
     StateObject o = memory.read(TASK.configMapName()).orElseThrow();
