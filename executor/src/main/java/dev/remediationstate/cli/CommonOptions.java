@@ -104,6 +104,7 @@ public final class CommonOptions {
   boolean verbose;
 
   void applyVerbosity() {
+    LogLevels.requireValid();
     if (verbose) {
       LogLevels.set(Level.DEBUG);
     }

@@ -40,6 +40,7 @@ final class GcRun {
   }
 
   int call() throws IOException {
+    LogLevels.requireValid();
     if (options.verbose) {
       LogLevels.set(Level.DEBUG);
     }
