@@ -12,6 +12,7 @@ import dev.remediationstate.results.Results;
 import dev.remediationstate.state.TaskId;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
+import dev.remediationstate.store.StateStore;
 import dev.remediationstate.store.Transaction;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +64,7 @@ final class RecoverCommand implements Callable<Integer> {
       TaskId taskId,
       boolean repair,
       java.time.Clock clock,
+      java.util.function.Function<String, Optional<StateObject>> pages,
       java.util.function.Consumer<Results> beforeCommit) {
     String name = StateConfigMap.name(taskId);
     return transaction
@@ -74,8 +76,10 @@ final class RecoverCommand implements Callable<Integer> {
                       () ->
                           new InvalidStateException(
                               "configmap/" + name + " not found: nothing to recover; run init"));
-              Diagnosis diagnosis = StateCheck.diagnose(object, taskId);
-              if (diagnosis.healthy() || !repair) {
+              Diagnosis diagnosis = StateCheck.diagnose(object, taskId, pages);
+              boolean repairable =
+                  diagnosis.problems().stream().anyMatch(p -> !p.check().equals("archive"));
+              if (diagnosis.healthy() || !repair || !repairable) {
                 Results results = results(diagnosis, Optional.empty());
                 beforeCommit.accept(results);
                 return Transaction.Change.none(new Outcome(diagnosis, Optional.empty(), results));
@@ -97,9 +101,10 @@ final class RecoverCommand implements Callable<Integer> {
     MDC.put("action", "recover");
     Optional<ResultFiles> files = common.resultFiles(wiring);
     files.ifPresent(ResultFiles::probe);
+    StateStore store = common.store(wiring);
     Transaction transaction =
         new Transaction(
-            common.store(wiring),
+            store,
             common.conflictPolicy(),
             wiring.sleeper(),
             System::nanoTime,
@@ -111,6 +116,7 @@ final class RecoverCommand implements Callable<Integer> {
             taskId,
             repair,
             wiring.clock(),
+            store::read,
             results -> files.ifPresent(f -> f.check(results)));
     Diagnosis diagnosis = outcome.diagnosis();
     Results results = outcome.results();

@@ -1,11 +1,14 @@
 package dev.remediationstate.recovery;
 
+import dev.remediationstate.failure.InvalidStateException;
+import dev.remediationstate.state.ArchivePageRef;
 import dev.remediationstate.state.FeedbackEntry;
 import dev.remediationstate.state.IterationRecord;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.StateInvariants;
 import dev.remediationstate.state.Status;
 import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.ArchivePageConfigMap;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
 import dev.remediationstate.store.StoredLayout;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Validates a stored state ConfigMap, reading only: the JSON parses, the schema is known, the
@@ -26,6 +30,50 @@ import java.util.Optional;
  */
 public final class StateCheck {
   private StateCheck() {}
+
+  /**
+   * As {@link #diagnose(StateObject, TaskId)}, and also reads every archive page the state refers
+   * to through {@code pages} (by name): a missing or undecodable page, or one that holds other
+   * entries than the state says, is an {@code archive} problem. Actions do not read pages, so it
+   * blocks none of them; no other key holds an archived finding, so no repair can rebuild it.
+   */
+  public static Diagnosis diagnose(
+      StateObject object, TaskId taskId, Function<String, Optional<StateObject>> pages) {
+    Diagnosis diagnosis = diagnose(object, taskId);
+    if (diagnosis.parsed().isEmpty() || diagnosis.newerSchema()) {
+      return diagnosis;
+    }
+    List<Problem> problems = new ArrayList<>(diagnosis.problems());
+    for (ArchivePageRef ref : diagnosis.parsed().get().feedbackArchive()) {
+      if (ref == null) {
+        continue;
+      }
+      String name = ArchivePageConfigMap.name(taskId, ref.number());
+      Optional<StateObject> page = pages.apply(name);
+      if (page.isEmpty()) {
+        problems.add(
+            new Problem(
+                "archive",
+                "archive page "
+                    + ref.number()
+                    + " (configmap/"
+                    + name
+                    + ") is missing: findings "
+                    + ref.firstId()
+                    + " to "
+                    + ref.lastId()
+                    + " cannot be read",
+                false));
+        continue;
+      }
+      try {
+        ArchivePageConfigMap.decode(page.get(), taskId, ref);
+      } catch (InvalidStateException e) {
+        problems.add(new Problem("archive", e.getMessage(), false));
+      }
+    }
+    return new Diagnosis(diagnosis.keys(), diagnosis.parsed(), problems);
+  }
 
   public static Diagnosis diagnose(StateObject object, TaskId taskId) {
     StoredLayout.Keys keys = StoredLayout.read(object);

@@ -358,7 +358,7 @@ class RemediationModelTest {
       RecoverCommand.Outcome outcome;
       int code;
       try {
-        outcome = RecoverCommand.run(transaction, TASK, repair, clock, r -> {});
+        outcome = RecoverCommand.run(transaction, TASK, repair, clock, memory::read, r -> {});
         code = outcome.diagnosis().healthy() || outcome.plan().isPresent() ? 0 : 3;
       } catch (RuntimeException e) {
         outcome = null;

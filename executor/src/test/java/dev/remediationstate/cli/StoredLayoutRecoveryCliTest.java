@@ -144,6 +144,28 @@ class StoredLayoutRecoveryCliTest {
     assertEquals(0, cli.run("recover", "--task-id", TASK.value()).exitCode());
   }
 
+  @Test
+  void recoverReadsEveryArchivePageTheStateRefersTo() {
+    loop(2);
+    dev.remediationstate.state.RemediationState state = StateConfigMap.decode(stored(), TASK);
+    java.util.List<dev.remediationstate.state.FeedbackEntry> live = state.feedback();
+    dev.remediationstate.state.ArchivePage page =
+        new dev.remediationstate.state.ArchivePage(1, live.subList(0, 1));
+    dev.remediationstate.state.RemediationState archived =
+        state.toBuilder()
+            .feedback(live.subList(1, live.size()))
+            .feedbackArchive(java.util.List.of(page.ref()))
+            .build();
+    memory.put(StateConfigMap.encode(archived, java.util.Optional.of(stored())));
+    FakeWiring.Run missing = cli.run("recover", "--task-id", TASK.value(), "--repair");
+    assertEquals(3, missing.exitCode(), missing.out());
+    assertTrue(missing.out().contains("\"check\":\"archive\""), missing.out());
+    assertTrue(missing.err().contains("archive page 1"), missing.err());
+    memory.put(dev.remediationstate.store.ArchivePageConfigMap.encode(TASK, page, "1"));
+    FakeWiring.Run present = cli.run("recover", "--task-id", TASK.value());
+    assertEquals(0, present.exitCode(), present.out());
+  }
+
   private static String cut(String text, int chars) {
     return text.substring(0, text.length() - chars);
   }
