@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewB
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Every shipped document judged by a real kube-apiserver (v1.36.3) with the engines' published CRDs
@@ -73,7 +76,7 @@ class ShippedManifestsIT {
       dryRunStrict(doc, ns, passed, failed);
     }
     assertEquals(List.of(), failed, "rejected by the real API server");
-    assertTrue(passed.size() >= 20, passed::toString);
+    assertTrue(passed.size() >= 18, passed::toString);
 
     // The check can fail: a misspelt field deep in a Task is refused.
     JsonNode task = JSON.readTree(Manifests.documents(taskFile()).get(0).toString());
@@ -362,7 +365,7 @@ class ShippedManifestsIT {
     KubernetesClient admin = server.admin();
     Set<String> names = new TreeSet<>();
     for (Path file : ApiServerProcess.crds(release)) {
-      for (JsonNode document : Manifests.documents(file)) {
+      for (JsonNode document : crdDocuments(file)) {
         if (!Manifests.typeOf(document).endsWith("/CustomResourceDefinition")) {
           continue;
         }
@@ -400,6 +403,23 @@ class ShippedManifestsIT {
               60,
               TimeUnit.SECONDS);
     }
+  }
+
+  /** The Argo full CRDs are several MB of YAML, over SnakeYAML's default 3 MB limit. */
+  private static List<JsonNode> crdDocuments(Path file) throws IOException {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(64 * 1024 * 1024);
+    ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build());
+    List<JsonNode> documents = new ArrayList<>();
+    try (var values = yaml.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
+      while (values.hasNextValue()) {
+        JsonNode document = values.nextValue();
+        if (document != null && !document.isNull()) {
+          documents.add(document);
+        }
+      }
+    }
+    return documents;
   }
 
   private static String namespace(String prefix, Map<String, String> labels) {
