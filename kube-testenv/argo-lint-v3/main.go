@@ -17,6 +17,7 @@ import (
 	"github.com/argoproj/argo-workflows/v3/workflow/common"
 	"github.com/argoproj/argo-workflows/v3/workflow/validate"
 	"k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -57,6 +58,9 @@ func main() {
 			continue
 		}
 		for i, res := range common.ParseObjects(body, true) {
+			if _, other := res.Object.(*metav1.ObjectMeta); other {
+				continue // not an Argo kind (RBAC, ServiceAccount, Tekton, ...): not ours to judge
+			}
 			where := fmt.Sprintf("%s#%d", file, i)
 			if res.Object != nil {
 				where += " " + kindOf(res.Object) + " " + res.Object.GetName()

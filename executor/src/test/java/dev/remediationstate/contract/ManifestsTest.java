@@ -204,6 +204,51 @@ class ManifestsTest {
   }
 
   /**
+   * The Tekton catalog's layout: {@code task/<name>/<version>/<name>.yaml} (and {@code
+   * stepaction/}) with a README, samples and {@code tests/run.yaml}; the version label equal to the
+   * directory; the catalog annotations; a description.
+   */
+  @Test
+  void catalogEntriesHaveTheCatalogLayoutAndAnnotations() {
+    Path tasks = Manifests.root().resolve("tasks");
+    List<Path> entries = new ArrayList<>();
+    for (String kind : List.of("task", "stepaction")) {
+      for (Path file : Manifests.yamlFiles("tasks/" + kind)) {
+        Path relative = tasks.resolve(kind).relativize(file);
+        if (relative.getNameCount() != 3) {
+          continue;
+        }
+        entries.add(file);
+        String name = relative.getName(0).toString();
+        String version = relative.getName(1).toString();
+        String where = Manifests.root().relativize(file).toString();
+        assertEquals(name + ".yaml", relative.getName(2).toString(), where);
+        JsonNode doc = Manifests.tree(file);
+        assertEquals(name, doc.at("/metadata/name").asText(), where);
+        assertEquals(
+            version, doc.at("/metadata/labels/app.kubernetes.io~1version").asText(), where);
+        for (String annotation :
+            List.of(
+                "tekton.dev/pipelines.minVersion",
+                "tekton.dev/categories",
+                "tekton.dev/tags",
+                "tekton.dev/displayName",
+                "tekton.dev/platforms")) {
+          assertTrue(
+              doc.at("/metadata/annotations").path(annotation).isTextual(),
+              where + " lacks " + annotation);
+        }
+        assertTrue(doc.at("/spec/description").isTextual(), where + " has no description");
+        Path dir = file.getParent();
+        assertTrue(Files.isRegularFile(dir.resolve("README.md")), where + ": README.md");
+        assertTrue(Files.isDirectory(dir.resolve("samples")), where + ": samples/");
+        assertTrue(Files.isRegularFile(dir.resolve("tests/run.yaml")), where + ": tests/run.yaml");
+      }
+    }
+    assertEquals(2, entries.size(), entries::toString);
+  }
+
+  /**
    * Calls back for every object that is a container in all but name: it has an {@code image}
    * (Kubernetes containers, Tekton steps and StepActions, Argo container templates).
    */

@@ -130,11 +130,17 @@ class ParameterTablesTest {
     assertEquals(params, listed, "README gc table vs the CronWorkflow's parameters");
   }
 
-  /** Every environment variable any shipped container sets is named in the README. */
+  /**
+   * Every environment variable a shipped Task, StepAction, template, CronJob or CronWorkflow sets
+   * is named in the README (samples and catalog tests are examples, not the contract).
+   */
   @Test
   void everyEnvironmentVariableOfTheShippedYamlIsInTheReadme() {
     Set<String> names = new TreeSet<>();
     for (Path file : Manifests.yamlFiles("tasks")) {
+      if (file.toString().contains("/samples/") || file.toString().contains("/tests/")) {
+        continue;
+      }
       for (JsonNode document : Manifests.documents(file)) {
         ManifestsTest.forEachObject(
             document,
