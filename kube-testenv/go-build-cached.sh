@@ -8,7 +8,7 @@
 # with a lock, so parallel test runs never build twice. Needs Go (the version in go.mod or newer)
 # and the Go module proxy; exits 3 with one line when Go is absent. The same pattern as build.sh
 # (the test API server), for the manifest validators in tekton-validate/ and argo-lint-v*/.
-# Cache root: $GO_BUILD_CACHE_ROOT (default $HOME/.cache).
+# Cache directory: $GO_BUILD_CACHE_DIR, else $GO_BUILD_CACHE_ROOT/NAME (root default $HOME/.cache).
 set -euo pipefail
 dir=$(cd "${1:?module directory}" && pwd)
 name=${2:?binary name}
@@ -16,7 +16,7 @@ ldflags=${3:--s -w}
 command -v go >/dev/null 2>&1 || { echo "$name: go is not on PATH" >&2; exit 3; }
 
 key=$( (cd "$dir" && cat go.mod go.sum ./*.go; go version; echo "$ldflags") | sha256sum | cut -c1-16)
-cache=${GO_BUILD_CACHE_ROOT:-$HOME/.cache}/$name
+cache=${GO_BUILD_CACHE_DIR:-${GO_BUILD_CACHE_ROOT:-$HOME/.cache}/$name}
 bin=$cache/$key/$name
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 
