@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	wfv1 "github.com/argoproj/argo-workflows/v4/pkg/apis/workflow/v1alpha1"
+	"github.com/argoproj/argo-workflows/v4/util/logging"
 	"github.com/argoproj/argo-workflows/v4/workflow/common"
 	"github.com/argoproj/argo-workflows/v4/workflow/validate"
 	"k8s.io/apimachinery/pkg/api/errors"
@@ -49,6 +50,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: argo-lint FILE...")
 		os.Exit(2)
 	}
+	// v4's parser and validators log through a logger they require in the context.
+	ctx := logging.InitLoggerInContext()
 	known := templates{}
 	var docs []doc
 	for _, file := range os.Args[1:] {
@@ -57,7 +60,7 @@ func main() {
 			docs = append(docs, doc{file, nil, err})
 			continue
 		}
-		for i, res := range common.ParseObjects(context.Background(), body, true) {
+		for i, res := range common.ParseObjects(ctx, body, true) {
 			if _, other := res.Object.(*metav1.ObjectMeta); other {
 				continue // not an Argo kind (RBAC, ServiceAccount, Tekton, ...): not ours to judge
 			}
@@ -77,11 +80,11 @@ func main() {
 		if err == nil {
 			switch o := d.obj.(type) {
 			case *wfv1.WorkflowTemplate:
-				err = validate.ValidateWorkflowTemplate(context.Background(), known, clusterTemplates{}, o, nil, validate.ValidateOpts{Lint: true})
+				err = validate.ValidateWorkflowTemplate(ctx, known, clusterTemplates{}, o, nil, validate.ValidateOpts{Lint: true})
 			case *wfv1.CronWorkflow:
-				err = validate.ValidateCronWorkflow(context.Background(), known, clusterTemplates{}, o, nil)
+				err = validate.ValidateCronWorkflow(ctx, known, clusterTemplates{}, o, nil)
 			case *wfv1.Workflow:
-				err = validate.ValidateWorkflow(context.Background(), known, clusterTemplates{}, o, nil, validate.ValidateOpts{Lint: true})
+				err = validate.ValidateWorkflow(ctx, known, clusterTemplates{}, o, nil, validate.ValidateOpts{Lint: true})
 			default:
 				continue // not an Argo kind (RBAC, ServiceAccount, ...)
 			}
