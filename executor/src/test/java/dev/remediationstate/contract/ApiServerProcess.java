@@ -71,11 +71,12 @@ final class ApiServerProcess implements AutoCloseable {
     }
     String url = Files.readString(ready).trim();
     String caPem = Files.readString(serverDir.resolve("pki/ca.crt"));
-    KubernetesClient admin =
-        new KubernetesClientBuilder()
-            .withConfig(
-                Config.fromKubeconfig(Files.readString(serverDir.resolve("admin.kubeconfig"))))
-            .build();
+    Config adminConfig =
+        Config.fromKubeconfig(Files.readString(serverDir.resolve("admin.kubeconfig")));
+    // Applying the Argo v4 CRDs over the v3 ones (over 1 MB each) takes a while on a busy
+    // 2-core machine: fabric8's default 10 s request timeout is too short for that.
+    adminConfig.setRequestTimeout((int) Duration.ofMinutes(5).toMillis());
+    KubernetesClient admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
     return new ApiServerProcess(server, url, caPem, admin);
   }
 
