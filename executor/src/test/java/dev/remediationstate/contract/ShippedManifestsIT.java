@@ -2,23 +2,28 @@ package dev.remediationstate.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.remediationstate.it.TestApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -50,19 +53,37 @@ class ShippedManifestsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PSA_ENFORCE = "pod-security.kubernetes.io/enforce";
 
-  @TempDir static Path work;
-  private static ApiServerProcess server;
+  private static TestApiServer api;
+  private static KubernetesClient admin;
 
   @BeforeAll
-  static void startServer() throws Exception {
-    ApiServerProcess.crds("tekton-v1.15.0");
-    server = ApiServerProcess.start(work);
+  static void connect() {
+    crds("tekton-v1.15.0");
+    api = TestApiServer.shared();
+    Config config = Config.fromKubeconfig(null, api.kubeconfig().toFile());
+    // Applying the Argo v4 CRDs over the v3 ones (over 1 MB each) takes a while on a busy
+    // 2-core machine: fabric8's default 10 s request timeout is too short for that.
+    config.setRequestTimeout((int) Duration.ofMinutes(5).toMillis());
+    admin = new KubernetesClientBuilder().withConfig(config).build();
   }
 
   @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
+  static void close() {
+    if (admin != null) {
+      admin.close();
+    }
+  }
+
+  /** The CRD files of one engine release in ../shared/crds; skips (one line) where absent. */
+  static List<Path> crds(String release) {
+    Path dir = Manifests.root().resolveSibling("shared").resolve("crds").resolve(release);
+    assumeTrue(
+        Files.isDirectory(dir),
+        "SKIPPED: " + dir + " is absent (the engines' CRDs live outside this repository)");
+    try (var files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -140,7 +161,6 @@ class ShippedManifestsIT {
   @Test
   void eachIdentityCanDoExactlyWhatItsStepNeeds() throws Exception {
     String ns = namespace("rbac", Map.of());
-    KubernetesClient admin = server.admin();
     for (Path file :
         List.of(
             Manifests.root().resolve("tasks/rbac/service-account.yaml"),
@@ -161,7 +181,7 @@ class ShippedManifestsIT {
     expected.put("remediation-state-gc", Set.of("list", "get", "patch", "delete"));
     Map<String, KubernetesClient> clients = new LinkedHashMap<>();
     for (String account : expected.keySet()) {
-      clients.put(account, server.clientFor(ns, server.tokenFor(ns, account)));
+      clients.put(account, api.clientFor(ns, api.tokenFor(ns, account)));
     }
     // RBAC is served from an informer: wait until the first grant is visible.
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
@@ -242,7 +262,6 @@ class ShippedManifestsIT {
   @Test
   void everyShippedPodPassesRestrictedPodSecurity() throws Exception {
     String ns = namespace("psa", Map.of(PSA_ENFORCE, "restricted"));
-    KubernetesClient admin = server.admin();
     // No controller-manager here: the ServiceAccount admission needs the accounts the pods
     // name ("default" when none) to exist.
     for (String account : List.of("default", "remediation-state-gc")) {
@@ -251,7 +270,7 @@ class ShippedManifestsIT {
           .inNamespace(ns)
           .resource(
               new ServiceAccountBuilder().withNewMetadata().withName(account).endMetadata().build())
-          .create();
+          .serverSideApply();
     }
     List<Doc> pods = new ArrayList<>();
     for (Path file : Manifests.yamlFiles("tasks", "examples")) {
@@ -355,8 +374,7 @@ class ShippedManifestsIT {
 
   private static void dryRunStrict(Doc doc, String ns, List<String> passed, List<String> failed) {
     try {
-      server
-          .admin()
+      admin
           .resource(generic(doc.body()))
           .inNamespace(ns)
           .dryRun()
@@ -369,17 +387,15 @@ class ShippedManifestsIT {
   }
 
   private static GenericKubernetesResource generic(JsonNode document) {
-    return server
-        .admin()
+    return admin
         .getKubernetesSerialization()
         .unmarshal(document.toString(), GenericKubernetesResource.class);
   }
 
   /** Creates or replaces the CRDs of one release (server-side apply) and waits until served. */
   private static void installCrds(String release) throws Exception {
-    KubernetesClient admin = server.admin();
     Set<String> names = new TreeSet<>();
-    for (Path file : ApiServerProcess.crds(release)) {
+    for (Path file : crds(release)) {
       for (JsonNode document : crdDocuments(file)) {
         if (!Manifests.typeOf(document).endsWith("/CustomResourceDefinition")) {
           continue;
@@ -439,19 +455,7 @@ class ShippedManifestsIT {
   }
 
   private static String namespace(String prefix, Map<String, String> labels) {
-    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    server
-        .admin()
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .build())
-        .create();
-    return name;
+    return api.createNamespace(prefix, labels);
   }
 
   private static boolean allowed(
