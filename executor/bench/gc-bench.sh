@@ -6,17 +6,20 @@
 #   3. delete       - pass 2 marked with --grace 0s, so the marked states are deleted now
 #                     (preconditions uid + resourceVersion)
 # Prints wall time, objects/s (from gc's own summary line), peak RSS and peak heap used.
-# Usage: executor/bench/gc-bench.sh [count]      (run from the repository root)
+# Usage: executor/bench/gc-bench.sh [count] [--real]      (run from the repository root)
+#   --real: against the real test API server (kube-testenv) over HTTPS with the shipped gc
+#           ServiceAccount's token instead of the embedded paging mock
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count="${1:-10000}"
+mode="${2:-}"
 work="$(mktemp -d)"
 mvn -B -q -o package -DskipTests -pl executor
 mvn -B -q -o test-compile dependency:build-classpath -pl executor \
   -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt"
 cp="executor/target/test-classes:executor/target/classes:$(cat "$work/cp.txt")"
 
-java -Xmx3g -cp "$cp" dev.remediationstate.gc.GcBenchServer "$work/kubeconfig" "$count" 50 \
+java -Xmx3g -cp "$cp" dev.remediationstate.gc.GcBenchServer "$work/kubeconfig" "$count" 50 $mode \
   >"$work/server.out" 2>"$work/server.err" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -11,6 +11,7 @@ import dev.remediationstate.store.Transaction;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -24,6 +25,9 @@ import org.slf4j.MDC;
  * results in the same write. Archive pages the action cut are written before the state that refers
  * to them (see {@link Transaction}). A retried request (a step retry, or fabric8 re-sending a PUT
  * whose response was lost) therefore meets its own write and returns the same results.
+ *
+ * <p>The results are handed to a check before the write is sent (the size of the termination
+ * message): results that could not be delivered never follow a committed change.
  */
 public final class ActionRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ActionRunner.class);
@@ -37,6 +41,24 @@ public final class ActionRunner {
   }
 
   public Results run(TaskId taskId, Action action, String requestId) {
+    return run(taskId, action, requestId, results -> {});
+  }
+
+  /**
+   * As {@link #run(TaskId, Action, String)}, calling {@code beforeCommit} with the results before
+   * the write is sent: a failure it throws (results over the limit) leaves the state unchanged.
+   */
+  public Results run(
+      TaskId taskId, Action action, String requestId, Consumer<Results> beforeCommit) {
+    return execute(taskId, action, requestId, beforeCommit).results();
+  }
+
+  /** The results of one run, and whether it committed a change (false for a replay or no-op). */
+  public record Ran(Results results, boolean committed) {}
+
+  /** As {@link #run(TaskId, Action, String, Consumer)}, also saying whether it committed. */
+  public Ran execute(
+      TaskId taskId, Action action, String requestId, Consumer<Results> beforeCommit) {
     String name = StateConfigMap.name(taskId);
     String key = action.name() + "/" + requestId + "/" + action.idempotencyScope();
     Transaction.Committed<Results> committed =
@@ -49,9 +71,12 @@ public final class ActionRunner {
               Optional<AppliedRequest> applied = state.flatMap(s -> s.appliedRequest(key));
               if (applied.isPresent()) {
                 LOG.info("request already applied; returning its recorded results");
-                return Transaction.Change.none(Results.of(applied.get().results()));
+                Results recorded = Results.of(applied.get().results());
+                beforeCommit.accept(recorded);
+                return Transaction.Change.none(recorded);
               }
               Outcome outcome = action.apply(state, clock.instant());
+              beforeCommit.accept(outcome.results());
               if (outcome.next().isEmpty()) {
                 return Transaction.Change.none(outcome.results());
               }
@@ -75,6 +100,6 @@ public final class ActionRunner {
         .ifPresent(
             o -> MDC.put("iteration", o.data().getOrDefault(StateConfigMap.KEY_ITERATION, "")));
     LOG.info("{} done", action.name());
-    return committed.result();
+    return new Ran(committed.result(), committed.wrote());
   }
 }

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  *
  * <ol>
  *   <li>a terminal status repeats its decision ({@code complete} or {@code stop});
- *   <li>{@code complete}/{@code approved} when the latest feedback entry approves;
+ *   <li>{@code complete}/{@code approved} when the latest review of the current iteration approves
+ *       (an approval of an earlier iteration is stale and decides nothing);
  *   <li>{@code stop}/{@code no-progress} when one fingerprint appears in the reviews of the last N
  *       consecutive iterations (N = {@code --no-progress-threshold}, default 3);
  *   <li>{@code stop}/{@code limit-reached} when the iteration limit is reached;
@@ -60,7 +61,7 @@ public final class GateAction implements Action {
       default:
         break;
     }
-    Optional<FeedbackEntry> latest = state.latestFeedback();
+    Optional<FeedbackEntry> latest = latestOfCurrentIteration(state);
     if (latest.isPresent() && latest.get().verdict() == Verdict.APPROVED) {
       return terminal(state, Status.COMPLETED, "complete", "approved", null, now);
     }
@@ -81,12 +82,27 @@ public final class GateAction implements Action {
     String reason;
     if (state.iteration() == 0) {
       reason = "not-started";
-    } else if (latest.isPresent() && latest.get().iteration() == state.iteration()) {
+    } else if (latest.isPresent()) {
       reason = "changes-requested";
     } else {
       reason = "no-feedback";
     }
     return Outcome.unchanged(results(state, "continue", reason));
+  }
+
+  /**
+   * The newest review of the current iteration. Only it decides: an approval of an earlier
+   * iteration (recorded late, or before more changes were made) never completes the loop, and a
+   * late finding on an earlier iteration never hides the current review.
+   */
+  private static Optional<FeedbackEntry> latestOfCurrentIteration(RemediationState state) {
+    List<FeedbackEntry> feedback = state.feedback();
+    for (int i = feedback.size() - 1; i >= 0; i--) {
+      if (feedback.get(i).iteration() == state.iteration()) {
+        return Optional.of(feedback.get(i));
+      }
+    }
+    return Optional.empty();
   }
 
   private Outcome terminal(

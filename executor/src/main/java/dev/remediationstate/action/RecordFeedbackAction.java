@@ -3,6 +3,7 @@ package dev.remediationstate.action;
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.feedback.FeedbackInput;
 import dev.remediationstate.feedback.Fingerprint;
+import dev.remediationstate.feedback.Redactor;
 import dev.remediationstate.history.HistoryBudget;
 import dev.remediationstate.results.Results;
 import dev.remediationstate.state.FeedbackEntry;
@@ -36,8 +37,9 @@ public final class RecordFeedbackAction implements Action {
   public RecordFeedbackAction(FeedbackInput input, String defaultAuthor, HistoryBudget budget) {
     FeedbackInput.Redacted clean = input.redacted();
     this.input = clean.input();
-    this.redacted = clean.count();
-    this.defaultAuthor = defaultAuthor;
+    Redactor.Redacted author = Redactor.redact(defaultAuthor);
+    this.redacted = clean.count() + author.count();
+    this.defaultAuthor = author.text();
     this.budget = budget;
   }
 
@@ -46,9 +48,39 @@ public final class RecordFeedbackAction implements Action {
     return "record-feedback";
   }
 
+  /**
+   * The finding's {@code sourceRef}; without one, a hash of its content, so that several findings
+   * recorded under one request id (a step's id derived from its pod) stay distinct requests.
+   */
   @Override
   public String idempotencyScope() {
-    return input.sourceRef() == null ? "" : input.sourceRef();
+    if (input.sourceRef() != null) {
+      return input.sourceRef();
+    }
+    return "content:"
+        + Fingerprint.sha256(
+                input.iteration()
+                    + "\n"
+                    + input.verdict()
+                    + "\n"
+                    + input.severity()
+                    + "\n"
+                    + input.issueType()
+                    + "\n"
+                    + input.fingerprint()
+                    + "\n"
+                    + input.author()
+                    + "\n"
+                    + input.description()
+                    + "\n"
+                    + input.criteriaNotMet()
+                    + "\n"
+                    + input.reproductionSteps()
+                    + "\n"
+                    + input.expectedBehavior()
+                    + "\n"
+                    + input.actualBehavior())
+            .substring(0, 32);
   }
 
   @Override
@@ -98,7 +130,9 @@ public final class RecordFeedbackAction implements Action {
     RemediationState next = fitted.state();
     FeedbackEntry stored = next.latestFeedback().orElseThrow();
     return Outcome.write(
-        next, fitted.pages(), results(stored, true, next, fitted.truncated(), fitted.archived()));
+        next,
+        fitted.pages(),
+        results(stored, true, next, fitted.truncated() + input.truncated(), fitted.archived()));
   }
 
   private String derivedSourceRef(int iteration, String fingerprint) {

@@ -10,8 +10,6 @@ final class StateRequired {
 
   static RemediationState of(Optional<RemediationState> current, String action) {
     return current.orElseThrow(
-        () ->
-            new InvalidStateException(
-                action + ": no state is stored for this task: run init first"));
+        () -> new InvalidStateException("state: none is stored for this task: run init first"));
   }
 }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
       "4:conflict budget exhausted: safe to re-run",
       "5:API refused (RBAC, namespace, object): fix and re-run",
       "6:API unavailable or outcome unknown: re-run with the same --request-id",
-      "7:partial failure (gc): see the named objects"
+      "7:partial failure (gc): see the named objects",
+      "8:committed, but the result files could not be written: re-run with the same --request-id"
     })
 public final class Cli implements Runnable {
   @Spec CommandSpec spec;

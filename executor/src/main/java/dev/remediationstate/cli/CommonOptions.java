@@ -1,15 +1,18 @@
 package dev.remediationstate.cli;
 
 import dev.remediationstate.failure.InvalidInputException;
+import dev.remediationstate.feedback.Fingerprint;
+import dev.remediationstate.feedback.Redactor;
 import dev.remediationstate.log.LogLevels;
 import dev.remediationstate.results.ResultFiles;
-import dev.remediationstate.state.Printable;
 import dev.remediationstate.store.RetryPolicy;
 import dev.remediationstate.store.RetryingStateStore;
 import dev.remediationstate.store.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,8 +59,9 @@ public final class CommonOptions {
       names = "--request-id",
       defaultValue = "${env:RS_REQUEST_ID}",
       description =
-          "Idempotency key, stable across retries, e.g. $(context.taskRun.uid). Default: a random"
-              + " id per process. Env: RS_REQUEST_ID.")
+          "Idempotency key, stable across retries, e.g. $(context.taskRun.uid) or"
+              + " {{workflow.uid}}-{{pod.name}}. Default: pod/<name> from RS_POD_NAME or POD_NAME,"
+              + " else pod/$HOSTNAME in a pod, else a random id per process. Env: RS_REQUEST_ID.")
   String requestId;
 
   @Option(
@@ -100,6 +104,7 @@ public final class CommonOptions {
   boolean verbose;
 
   void applyVerbosity() {
+    LogLevels.requireValid();
     if (verbose) {
       LogLevels.set(Level.DEBUG);
     }
@@ -107,24 +112,50 @@ public final class CommonOptions {
 
   private String resolvedRequestId;
 
-  /** The request id, or one random id for the whole process when none is given. */
-  String requestId() {
+  /**
+   * The request id: {@code --request-id} / {@code RS_REQUEST_ID} when given; else derived from the
+   * environment, stable for the pod: {@code pod/<name>} from {@code RS_POD_NAME} or {@code
+   * POD_NAME} (the downward API's {@code metadata.name}), else {@code pod/$HOSTNAME} when running
+   * in a pod ({@code KUBERNETES_SERVICE_HOST} is set: the hostname is the pod name); else one
+   * random id {@code local-<uuid>} for the whole process. A derived id that does not fit the
+   * grammar is ignored, never refused.
+   */
+  String requestId(Wiring wiring) {
     if (resolvedRequestId == null) {
-      resolvedRequestId = resolveRequestId();
+      resolvedRequestId = resolveRequestId(wiring.env());
     }
     return resolvedRequestId;
   }
 
-  private String resolveRequestId() {
+  static Optional<String> derivedRequestId(Map<String, String> env) {
+    for (String name : List.of("RS_POD_NAME", "POD_NAME")) {
+      String pod = env.get(name);
+      if (pod != null && REQUEST_ID.matcher("pod/" + pod).matches()) {
+        return Optional.of("pod/" + pod);
+      }
+    }
+    String host = env.get("HOSTNAME");
+    if (env.get("KUBERNETES_SERVICE_HOST") != null
+        && host != null
+        && REQUEST_ID.matcher("pod/" + host).matches()) {
+      return Optional.of("pod/" + host);
+    }
+    return Optional.empty();
+  }
+
+  private String resolveRequestId(Map<String, String> env) {
     if (requestId == null || requestId.isEmpty()) {
-      return "local-" + UUID.randomUUID();
+      return derivedRequestId(env).orElseGet(() -> "local-" + UUID.randomUUID());
     }
     if (!REQUEST_ID.matcher(requestId).matches()) {
       throw new InvalidInputException(
           "request-id",
-          "'"
-              + Printable.escape(requestId, 64)
-              + "' must be 1 to 253 letters, digits or . _ : / -, starting with a letter or digit");
+          "must be 1 to 253 letters, digits or . _ : / -, starting with a letter or digit");
+    }
+    if (Redactor.holdsSecret(requestId)) {
+      // Stored with every applied request: a secret pasted as the id is kept only as its hash,
+      // which identifies the request just as well.
+      return "redacted-" + Fingerprint.sha256(requestId).substring(0, 32);
     }
     return requestId;
   }
@@ -152,11 +183,32 @@ public final class CommonOptions {
         RetryPolicy.TRANSIENT.maxDelay());
   }
 
+  private static final Pattern DNS_1123_LABEL =
+      Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /**
+   * The {@code --namespace} flag, checked to be a DNS-1123 label (what a namespace name is) before
+   * it goes into any URL; null when not given.
+   */
+  static String namespace(String flag) {
+    if (flag == null || flag.isEmpty()) {
+      return null;
+    }
+    if (!DNS_1123_LABEL.matcher(flag).matches()) {
+      throw new InvalidInputException(
+          "namespace",
+          "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and"
+              + " ending with a letter or digit");
+    }
+    return flag;
+  }
+
   /** The wiring's store behind the one transient-retry layer. */
   StateStore store(Wiring wiring) {
     RetryPolicy policy = transientPolicy();
+    String checked = namespace(namespace);
     return new RetryingStateStore(
-        wiring.store(namespace),
+        wiring.store(checked),
         policy,
         wiring.sleeper(),
         System::nanoTime,

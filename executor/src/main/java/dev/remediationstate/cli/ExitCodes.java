@@ -2,6 +2,7 @@ package dev.remediationstate.cli;
 
 import dev.remediationstate.failure.ExitCode;
 import dev.remediationstate.failure.RemediationException;
+import dev.remediationstate.feedback.Redactor;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -49,6 +50,12 @@ final class ExitCodes {
         e instanceof RemediationException
             ? oneLine(e.getMessage())
             : "internal error: " + oneLine(String.valueOf(e)) + " (re-run with --verbose)";
+    if (code == ExitCode.STATE_INVALID.code()
+        && !message.contains("recover")
+        && !message.contains("init")
+        && !message.contains("upgrade")) {
+      message += "; run recover, then recover --repair";
+    }
     err.println(prefix(commandLine) + message);
     if (verbose(commandLine)) {
       e.printStackTrace(err);
@@ -78,10 +85,14 @@ final class ExitCodes {
     return commandLine.getCommandSpec().qualifiedName() + ": ";
   }
 
+  /**
+   * The message on one line, with anything that looks like a secret replaced: the messages never
+   * quote input on purpose, and this catches what a library quotes (picocli echoes a bad value).
+   */
   private static String oneLine(String message) {
     if (message == null) {
       return "failed";
     }
-    return message.replace('\n', ' ').replace('\r', ' ');
+    return Redactor.redact(message.replace('\n', ' ').replace('\r', ' ')).text();
   }
 }

@@ -71,13 +71,17 @@ final class GcCommand implements Callable<Integer> {
   @Option(
       names = "--progress-every",
       defaultValue = "${env:RS_GC_PROGRESS_EVERY:-1000}",
-      description = "A progress log line every N objects (default ${DEFAULT-VALUE}).")
+      description =
+          "A progress log line every N objects (default ${DEFAULT-VALUE})."
+              + " Env: RS_GC_PROGRESS_EVERY.")
   int progressEvery;
 
   @Option(
       names = "--metrics-file",
       defaultValue = "${env:RS_GC_METRICS_FILE}",
-      description = "Write the run's metrics (Prometheus text format) to this file.")
+      description =
+          "Write the run's metrics (Prometheus text format) to this file."
+              + " Env: RS_GC_METRICS_FILE.")
   Path metricsFile;
 
   @Option(
@@ -91,7 +95,9 @@ final class GcCommand implements Callable<Integer> {
   @Option(
       names = "--pushgateway-job",
       defaultValue = "${env:RS_GC_PUSHGATEWAY_JOB:-remediation-state-gc}",
-      description = "Job label of the pushed metrics (default ${DEFAULT-VALUE}).")
+      description =
+          "Job label of the pushed metrics (default ${DEFAULT-VALUE})."
+              + " Env: RS_GC_PUSHGATEWAY_JOB.")
   String pushgatewayJob;
 
   @Option(
@@ -105,7 +111,9 @@ final class GcCommand implements Callable<Integer> {
   @Option(
       names = "--results-limit",
       defaultValue = "${env:RS_RESULTS_LIMIT:-4096}",
-      description = "Bytes of termination message the results may take (default ${DEFAULT-VALUE}).")
+      description =
+          "Bytes of termination message the results may take (default ${DEFAULT-VALUE})."
+              + " Env: RS_RESULTS_LIMIT.")
   int resultsLimit;
 
   @Option(

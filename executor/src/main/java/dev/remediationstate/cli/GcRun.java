@@ -23,9 +23,10 @@ import org.slf4j.MDC;
 import org.slf4j.event.Level;
 
 /**
- * One run of {@link GcCommand}: validate every option, sweep, write the results (files and the
- * stdout line), then the metrics. Exit code 7 when any object failed or the metrics could not be
- * delivered.
+ * One run of {@link GcCommand}: validate every option and check that the results directory takes
+ * files and that the largest possible results fit the limit, sweep, write the results (files and
+ * the stdout line), then the metrics. Exit code 7 when any object failed or the metrics could not
+ * be delivered.
  */
 final class GcRun {
   private static final Logger LOG = LoggerFactory.getLogger(GcRun.class);
@@ -39,6 +40,7 @@ final class GcRun {
   }
 
   int call() throws IOException {
+    LogLevels.requireValid();
     if (options.verbose) {
       LogLevels.set(Level.DEBUG);
     }
@@ -56,15 +58,23 @@ final class GcRun {
     }
     Optional<ResultFiles> files =
         CommonOptions.resultFiles(options.resultsDir, options.resultsLimit, wiring);
+    files.ifPresent(
+        f -> {
+          f.probe();
+          f.check(Tally.largest(options.dryRun));
+        });
     GcMetrics metrics =
         options.metricsFile != null || options.pushgatewayUrl != null ? new GcMetrics() : null;
     long start = System.nanoTime();
-    GcEdges edges = wiring.gcEdges(options.namespace);
+    GcEdges edges = wiring.gcEdges(CommonOptions.namespace(options.namespace));
     MDC.put("namespace", edges.namespace());
     SweepObserver observer = metrics == null ? SweepObserver.NONE : metrics;
     Tally tally = new Sweep(edges, policy, wiring.clock(), System::nanoTime, observer).run();
     if (files.isPresent()) {
-      files.get().write(tally.results(policy.dryRun()));
+      ActionCommand.writeAfterCommit(
+          files.get(),
+          tally.results(policy.dryRun()),
+          "gc's changes are made; re-running gc is safe and reports the state it finds");
     }
     new StdoutJson(options.out()).write(tally.results(policy.dryRun()));
     boolean delivered =

@@ -3,6 +3,7 @@ package dev.remediationstate.cli;
 import dev.remediationstate.action.Action;
 import dev.remediationstate.action.InitAction;
 import dev.remediationstate.failure.InvalidInputException;
+import dev.remediationstate.feedback.Redactor;
 import dev.remediationstate.state.Printable;
 import dev.remediationstate.state.TaskId;
 import java.util.LinkedHashMap;
@@ -59,10 +60,13 @@ final class InitCommand extends ActionCommand {
       if (eq < 0 || !KEY.matcher(key).matches()) {
         throw new InvalidInputException(
             "metadata",
-            "'"
-                + Printable.escape(pair, 64)
-                + "' must be key=value with a key of letters, digits"
-                + " and - . _ / (at most 63)");
+            "each entry must be key=value with a key of letters, digits and - . _ / (at most 63)");
+      }
+      if (Redactor.holdsSecret(key)) {
+        throw new InvalidInputException(
+            "metadata",
+            "a key looks like a secret (it is not shown): keys are stored and echoed as given;"
+                + " put secrets nowhere, and text in values, where secrets are redacted");
       }
       String value = pair.substring(eq + 1);
       if (value.length() > MAX_METADATA_VALUE

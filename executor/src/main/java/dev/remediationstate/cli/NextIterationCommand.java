@@ -16,6 +16,6 @@ final class NextIterationCommand extends ActionCommand {
 
   @Override
   Action action(TaskId taskId, Wiring wiring) {
-    return new NextIterationAction(common.requestId());
+    return new NextIterationAction(common.requestId(wiring));
   }
 }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 /** The real edges: the Kubernetes API (connected on first use), the system clock, real sleep. */
@@ -46,6 +47,11 @@ final class ProductionWiring implements Wiring {
   @Override
   public InputStream stdin() {
     return System.in;
+  }
+
+  @Override
+  public Map<String, String> env() {
+    return System.getenv();
   }
 
   @Override

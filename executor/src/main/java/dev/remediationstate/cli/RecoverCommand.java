@@ -12,6 +12,7 @@ import dev.remediationstate.results.Results;
 import dev.remediationstate.state.TaskId;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
+import dev.remediationstate.store.StateStore;
 import dev.remediationstate.store.Transaction;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,46 @@ final class RecoverCommand implements Callable<Integer> {
     this.wiring = wiring;
   }
 
-  private record Outcome(Diagnosis diagnosis, Optional<Recovery.Plan> plan) {}
+  /** What one run found and did, and its results. */
+  record Outcome(Diagnosis diagnosis, Optional<Recovery.Plan> plan, Results results) {}
+
+  /**
+   * The recover transaction: read, diagnose every key, and with {@code repair} write the repaired
+   * object in one conditional write. {@code beforeCommit} sees the results before the write.
+   */
+  static Outcome run(
+      Transaction transaction,
+      TaskId taskId,
+      boolean repair,
+      java.time.Clock clock,
+      java.util.function.Function<String, Optional<StateObject>> pages,
+      java.util.function.Consumer<Results> beforeCommit) {
+    String name = StateConfigMap.name(taskId);
+    return transaction
+        .run(
+            name,
+            current -> {
+              StateObject object =
+                  current.orElseThrow(
+                      () ->
+                          new InvalidStateException(
+                              "configmap/" + name + " not found: nothing to recover; run init"));
+              Diagnosis diagnosis = StateCheck.diagnose(object, taskId, pages);
+              boolean repairable =
+                  diagnosis.problems().stream().anyMatch(p -> !p.check().equals("archive"));
+              if (diagnosis.healthy() || !repair || !repairable) {
+                Results results = results(diagnosis, Optional.empty());
+                beforeCommit.accept(results);
+                return Transaction.Change.none(new Outcome(diagnosis, Optional.empty(), results));
+              }
+              Recovery.Plan plan = Recovery.plan(object, taskId, diagnosis, clock.instant());
+              Results results = results(diagnosis, Optional.of(plan));
+              beforeCommit.accept(results);
+              return Transaction.Change.write(
+                  plan.object(), new Outcome(diagnosis, Optional.of(plan), results));
+            })
+        .result();
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -60,46 +100,33 @@ final class RecoverCommand implements Callable<Integer> {
     MDC.put("taskId", taskId.value());
     MDC.put("action", "recover");
     Optional<ResultFiles> files = common.resultFiles(wiring);
+    files.ifPresent(ResultFiles::probe);
+    StateStore store = common.store(wiring);
     Transaction transaction =
         new Transaction(
-            common.store(wiring),
+            store,
             common.conflictPolicy(),
             wiring.sleeper(),
             System::nanoTime,
             () -> ThreadLocalRandom.current().nextDouble());
     String name = StateConfigMap.name(taskId);
     Outcome outcome =
-        transaction
-            .run(
-                name,
-                current -> {
-                  StateObject object =
-                      current.orElseThrow(
-                          () ->
-                              new InvalidStateException(
-                                  "configmap/"
-                                      + name
-                                      + " not found: nothing to recover; run init"));
-                  Diagnosis diagnosis = StateCheck.diagnose(object, taskId);
-                  if (diagnosis.healthy() || !repair) {
-                    return Transaction.Change.none(new Outcome(diagnosis, Optional.empty()));
-                  }
-                  Recovery.Plan plan =
-                      Recovery.plan(object, taskId, diagnosis, wiring.clock().instant());
-                  return Transaction.Change.write(
-                      plan.object(), new Outcome(diagnosis, Optional.of(plan)));
-                })
-            .result();
+        run(
+            transaction,
+            taskId,
+            repair,
+            wiring.clock(),
+            store::read,
+            results -> files.ifPresent(f -> f.check(results)));
     Diagnosis diagnosis = outcome.diagnosis();
-    Results results =
-        Results.empty()
-            .with("healthy", diagnosis.healthy())
-            .with("problems", diagnosis.problems().size())
-            .with("repaired", outcome.plan().isPresent())
-            .with("source", outcome.plan().map(p -> p.repaired().source()).orElse(""))
-            .with("preserved", outcome.plan().map(Recovery.Plan::preservedKey).orElse(""));
+    Results results = outcome.results();
     if (files.isPresent()) {
-      files.get().write(results);
+      ActionCommand.writeAfterCommit(
+          files.get(),
+          results,
+          outcome.plan().isPresent()
+              ? "the repair is done; re-run recover to report the repaired state"
+              : "re-run recover");
     }
     spec.commandLine().getOut().println(report(results, diagnosis, outcome.plan()));
     spec.commandLine().getOut().flush();
@@ -118,6 +145,15 @@ final class RecoverCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static Results results(Diagnosis diagnosis, Optional<Recovery.Plan> plan) {
+    return Results.empty()
+        .with("healthy", diagnosis.healthy())
+        .with("problems", diagnosis.problems().size())
+        .with("repaired", plan.isPresent())
+        .with("source", plan.map(p -> p.repaired().source()).orElse(""))
+        .with("preserved", plan.map(Recovery.Plan::preservedKey).orElse(""));
+  }
+
   private static String report(Results results, Diagnosis diagnosis, Optional<Recovery.Plan> plan) {
     JsonNodeFactory json = JsonNodeFactory.instance;
     ObjectNode report = json.objectNode();
@@ -134,6 +170,8 @@ final class RecoverCommand implements Callable<Integer> {
                     .put("blocksActions", p.blocksActions()));
     ArrayNode actions = report.putArray("actions");
     plan.map(p -> p.repaired().actions()).orElse(List.of()).forEach(actions::add);
+    ArrayNode changed = report.putArray("changed");
+    plan.map(Recovery.Plan::changed).orElse(List.of()).forEach(changed::add);
     return report.toString();
   }
 }

@@ -6,6 +6,7 @@ import dev.remediationstate.store.StateStore;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,9 @@ public interface Wiring extends AutoCloseable {
   Sleeper sleeper();
 
   InputStream stdin();
+
+  /** The process environment (tests give their own): the source of the default request id. */
+  Map<String, String> env();
 
   /** {@code /tekton/results} when the step runs under Tekton. */
   Optional<Path> defaultResultsDir();

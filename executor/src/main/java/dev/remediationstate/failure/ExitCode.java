@@ -12,7 +12,11 @@ public enum ExitCode {
   CONFLICT_EXHAUSTED(4, "too many concurrent writers: safe to re-run"),
   API_REFUSED(5, "the API server refused the request: check RBAC, namespace and the object"),
   OUTCOME_UNKNOWN(6, "API unavailable or write outcome unknown: re-run with the same --request-id"),
-  PARTIAL_FAILURE(7, "some objects failed (gc): see the named objects and re-run");
+  PARTIAL_FAILURE(7, "some objects failed (gc): see the named objects and re-run"),
+  RESULTS_NOT_WRITTEN(
+      8,
+      "the result files could not be written after the change was committed: re-run with the"
+          + " same --request-id to write the same results");
 
   private final int code;
   private final String meaning;

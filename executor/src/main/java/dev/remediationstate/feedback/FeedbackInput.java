@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.state.IssueType;
-import dev.remediationstate.state.Printable;
 import dev.remediationstate.state.Severity;
 import dev.remediationstate.state.StateJson;
 import dev.remediationstate.state.Verdict;
@@ -22,9 +21,14 @@ import java.util.Map;
  * field ({@code feedback.<field>}) and what is wrong.
  *
  * <p>Field names are camelCase; the snake_case spellings are accepted too. Unknown fields are
- * rejected. Control characters other than newline and tab are removed from every string; lone
- * surrogates (text that cannot be UTF-8) are refused; each field has a size cap; the document is at
- * most {@value #MAX_DOCUMENT_BYTES} bytes of UTF-8 and {@value #MAX_DEPTH} levels deep.
+ * rejected, and so are repeated ones. A leading byte-order mark is ignored. Control characters
+ * other than newline and tab, and format characters (zero-width, bidi), are removed from every
+ * string; lone surrogates (text that cannot be UTF-8) are refused. A text over its cap is cut,
+ * keeping its head and tail around a visible marker, and counted in {@link #truncated()}; a list
+ * over {@value #MAX_ITEMS} items keeps its first items and a marker item. Only structurally invalid
+ * input is refused: the document is at most {@value #MAX_DOCUMENT_BYTES} bytes of UTF-8 and {@value
+ * #MAX_DEPTH} levels deep; {@code sourceRef} and {@code fingerprint} are identifiers and are
+ * refused when too long.
  *
  * <p>{@link #redacted()} replaces secrets in every free-text field (see {@link Redactor}); the
  * action stores only the redacted form.
@@ -41,7 +45,8 @@ public record FeedbackInput(
     String sourceRef,
     String author,
     Integer iteration,
-    String fingerprint) {
+    String fingerprint,
+    int truncated) {
 
   /** Largest accepted document, in bytes. */
   public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
@@ -77,7 +82,8 @@ public record FeedbackInput(
     }
   }
 
-  public static FeedbackInput parse(String json) {
+  public static FeedbackInput parse(String given) {
+    String json = given != null && given.startsWith("\uFEFF") ? given.substring(1) : given;
     if (json == null || json.isBlank()) {
       throw new InvalidInputException("feedback", "is empty; give a JSON object");
     }
@@ -93,11 +99,11 @@ public record FeedbackInput(
       throw new InvalidInputException(
           "feedback", "nests deeper than " + MAX_DEPTH + " levels or holds an oversized value");
     } catch (JsonProcessingException e) {
-      String msg = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
-      int nl = msg.indexOf('\n');
-      throw new InvalidInputException(
-          "feedback",
-          "is not valid JSON: " + Printable.escape(nl < 0 ? msg : msg.substring(0, nl), 160));
+      String duplicate = duplicateField(e);
+      if (duplicate != null) {
+        throw new InvalidInputException("feedback." + duplicate, "is given twice");
+      }
+      throw new InvalidInputException("feedback", "is not valid JSON: " + StateJson.problem(e));
     }
     if (root == null || !root.isObject()) {
       throw new InvalidInputException("feedback", "must be a JSON object");
@@ -108,8 +114,11 @@ public record FeedbackInput(
       String canonical = FIELDS.get(e.getKey());
       if (canonical == null) {
         throw new InvalidInputException(
-            "feedback." + Printable.escape(e.getKey(), 64),
-            "is not a known field; known: "
+            safeName(e.getKey()).map(n -> "feedback." + n).orElse("feedback"),
+            (safeName(e.getKey()).isPresent()
+                    ? "is not a known field"
+                    : "holds a field that is not known (its name is not shown)")
+                + "; known: "
                 + String.join(", ", new java.util.LinkedHashSet<>(FIELDS.values())));
       }
       if (fields.put(canonical, e.getValue()) != null) {
@@ -117,11 +126,12 @@ public record FeedbackInput(
       }
     }
 
+    int[] cut = {0};
     Verdict verdict = enumField(fields, "verdict", Verdict.class, Verdict.CHANGES_REQUESTED);
     boolean changes = verdict == Verdict.CHANGES_REQUESTED;
     Severity severity = enumField(fields, "severity", Severity.class, null);
     IssueType issueType = enumField(fields, "issueType", IssueType.class, null);
-    String description = text(fields, "description", MAX_TEXT);
+    String description = text(fields, "description", MAX_TEXT, cut);
     if (changes) {
       require(severity, "severity", "is required when verdict is changes-requested");
       require(issueType, "issueType", "is required when verdict is changes-requested");
@@ -130,11 +140,11 @@ public record FeedbackInput(
             "feedback.description", "is required when verdict is changes-requested");
       }
     }
-    String sourceRef = text(fields, "sourceRef", MAX_REF);
+    String sourceRef = text(fields, "sourceRef", MAX_REF, null);
     if (sourceRef != null && (sourceRef.isBlank() || sourceRef.contains("\n"))) {
       throw new InvalidInputException("feedback.sourceRef", "must be one non-blank line");
     }
-    String fingerprint = text(fields, "fingerprint", 64);
+    String fingerprint = text(fields, "fingerprint", 64, null);
     if (fingerprint != null && !fingerprint.matches("[A-Za-z0-9._:-]{1,64}")) {
       throw new InvalidInputException(
           "feedback.fingerprint", "must be 1 to 64 letters, digits or . _ : -");
@@ -144,14 +154,38 @@ public record FeedbackInput(
         severity,
         issueType,
         description,
-        list(fields, "criteriaNotMet"),
-        list(fields, "reproductionSteps"),
-        text(fields, "expectedBehavior", MAX_SHORT_TEXT),
-        text(fields, "actualBehavior", MAX_SHORT_TEXT),
+        list(fields, "criteriaNotMet", cut),
+        list(fields, "reproductionSteps", cut),
+        text(fields, "expectedBehavior", MAX_SHORT_TEXT, cut),
+        text(fields, "actualBehavior", MAX_SHORT_TEXT, cut),
         sourceRef,
-        text(fields, "author", 128),
+        text(fields, "author", 128, cut),
         iteration(fields),
-        fingerprint);
+        fingerprint,
+        cut[0]);
+  }
+
+  /**
+   * A field name safe to echo: a short identifier in which the redactor finds nothing. Anything
+   * else (it might be a pasted secret) is not shown.
+   */
+  static java.util.Optional<String> safeName(String name) {
+    if (name.length() > 40
+        || !name.matches("[A-Za-z_][A-Za-z0-9_]*")
+        || Redactor.redact(name).count() > 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(name);
+  }
+
+  /** The known field a duplicate-field error names, or null (an unknown name is never echoed). */
+  private static String duplicateField(JsonProcessingException e) {
+    String msg = e.getOriginalMessage();
+    if (msg == null || !msg.startsWith("Duplicate field '")) {
+      return null;
+    }
+    int end = msg.indexOf('\'', 17);
+    return end < 0 ? null : FIELDS.get(msg.substring(17, end));
   }
 
   /** This input with secrets replaced in every free-text field, and how many were replaced. */
@@ -176,8 +210,21 @@ public record FeedbackInput(
             r.apply(sourceRef),
             r.apply(author),
             iteration,
-            fingerprint);
+            redactedFingerprint(fingerprint, count),
+            truncated);
     return new Redacted(clean, count[0]);
+  }
+
+  /**
+   * A fingerprint that holds a secret is replaced by a hash of it: the same value still marks the
+   * same finding, and the secret is neither stored nor echoed in the {@code fingerprint} result.
+   */
+  private static String redactedFingerprint(String fingerprint, int[] count) {
+    if (!Redactor.holdsSecret(fingerprint)) {
+      return fingerprint;
+    }
+    count[0]++;
+    return "redacted-" + Fingerprint.sha256(fingerprint).substring(0, 16);
   }
 
   /** An input after redaction and the number of secrets it held. */
@@ -202,14 +249,14 @@ public record FeedbackInput(
         .orElseThrow(
             () ->
                 new InvalidInputException(
-                    "feedback." + name,
-                    "'"
-                        + Printable.escape(node.textValue(), 40)
-                        + "' is not one of "
-                        + WireValue.choices(type)));
+                    "feedback." + name, "must be one of " + WireValue.choices(type)));
   }
 
-  private static String text(Map<String, JsonNode> fields, String name, int max) {
+  /**
+   * A text field: cleaned, and cut to {@code max} with a visible marker when longer ({@code cut}
+   * counts the cuts; null: the field is an identifier and too long is refused).
+   */
+  private static String text(Map<String, JsonNode> fields, String name, int max, int[] cut) {
     JsonNode node = fields.get(name);
     if (node == null || node.isNull()) {
       return null;
@@ -217,31 +264,66 @@ public record FeedbackInput(
     if (!node.isTextual()) {
       throw new InvalidInputException("feedback." + name, "must be a string");
     }
-    return clean(node.textValue(), "feedback." + name, max);
+    return fit(clean(node.textValue(), "feedback." + name), "feedback." + name, max, cut);
   }
 
-  private static List<String> list(Map<String, JsonNode> fields, String name) {
+  /** Marks the middle that {@link #fit} cut out of a text. */
+  static final String CUT_MARKER = "\n…[cut %d of %d characters]…\n";
+
+  /**
+   * {@code text} whole, or its head and tail around a marker saying how much was cut, within {@code
+   * max} characters; a surrogate pair is never split. With {@code cut} null a text over the limit
+   * is refused instead.
+   */
+  static String fit(String text, String field, int max, int[] cut) {
+    if (text.length() <= max) {
+      return text;
+    }
+    if (cut == null) {
+      throw new InvalidInputException(
+          field, "is " + text.length() + " characters; at most " + max + " allowed");
+    }
+    cut[0]++;
+    // The marker's digits are at most those of the original length, twice.
+    int markerRoom = String.format(CUT_MARKER, text.length(), text.length()).length();
+    int keep = max - markerRoom;
+    int head = keep * 2 / 3;
+    int tailStart = text.length() - (keep - head);
+    if (Character.isHighSurrogate(text.charAt(head - 1))) {
+      head--;
+    }
+    if (Character.isLowSurrogate(text.charAt(tailStart))) {
+      tailStart++;
+    }
+    String cutText = String.format(CUT_MARKER, tailStart - head, text.length());
+    return text.substring(0, head) + cutText + text.substring(tailStart);
+  }
+
+  private static List<String> list(Map<String, JsonNode> fields, String name, int[] cut) {
     JsonNode node = fields.get(name);
     if (node == null || node.isNull()) {
       return List.of();
     }
     if (node.isTextual()) {
-      return List.of(clean(node.textValue(), "feedback." + name, MAX_ITEM));
+      return List.of(fit(clean(node.textValue(), "feedback." + name), name, MAX_ITEM, cut));
     }
     if (!node.isArray()) {
       throw new InvalidInputException("feedback." + name, "must be an array of strings");
     }
-    if (node.size() > MAX_ITEMS) {
-      throw new InvalidInputException(
-          "feedback." + name, "has " + node.size() + " items; at most " + MAX_ITEMS);
-    }
     List<String> items = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
       JsonNode item = node.get(i);
+      String at = "feedback." + name + "[" + i + "]";
       if (!item.isTextual()) {
-        throw new InvalidInputException("feedback." + name + "[" + i + "]", "must be a string");
+        throw new InvalidInputException(at, "must be a string");
       }
-      items.add(clean(item.textValue(), "feedback." + name + "[" + i + "]", MAX_ITEM));
+      if (items.size() < MAX_ITEMS - 1 || node.size() == MAX_ITEMS) {
+        items.add(fit(clean(item.textValue(), at), at, MAX_ITEM, cut));
+      }
+    }
+    if (node.size() > MAX_ITEMS) {
+      cut[0]++;
+      items.add("…[cut " + (node.size() - items.size()) + " of " + node.size() + " items]…");
     }
     return items;
   }
@@ -257,8 +339,12 @@ public record FeedbackInput(
     return node.intValue();
   }
 
-  /** Removes control characters other than newline and tab, then checks the length. */
-  static String clean(String value, String field, int max) {
+  /**
+   * Removes control characters other than newline and tab, and every format character (Unicode
+   * category Cf: zero-width spaces and joiners, bidi embeddings, overrides and isolates, the
+   * byte-order mark), which can hide or reorder text in a reviewer's view.
+   */
+  static String clean(String value, String field) {
     StringBuilder out = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -269,13 +355,10 @@ public record FeedbackInput(
         throw new InvalidInputException(field, "is not valid UTF-8 text (lone surrogate)");
       }
       boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0);
-      if (!control) {
+      boolean format = Character.getType(c) == Character.FORMAT;
+      if (!control && !format) {
         out.append(c);
       }
-    }
-    if (out.length() > max) {
-      throw new InvalidInputException(
-          field, "is " + out.length() + " characters; at most " + max + " allowed");
     }
     return out.toString();
   }

@@ -28,10 +28,10 @@ public record GcPolicy(
 
   public GcPolicy {
     if (ttl == null || ttl.compareTo(Duration.ofMinutes(1)) < 0) {
-      throw new InvalidInputException("ttl", ttl + " is shorter than 1m");
+      throw new InvalidInputException("ttl", human(ttl) + " is shorter than 1m");
     }
     if (grace == null || grace.isNegative()) {
-      throw new InvalidInputException("grace", grace + " is negative");
+      throw new InvalidInputException("grace", human(grace) + " is negative");
     }
     if (pageSize < 1 || pageSize > 5000) {
       throw new InvalidInputException("page-size", pageSize + " is outside 1..5000");
@@ -39,6 +39,34 @@ public record GcPolicy(
     if (progressEvery < 1) {
       throw new InvalidInputException("progress-every", progressEvery + " is below 1");
     }
+  }
+
+  /** A duration as the options spell it ({@code 90s}, {@code 2h30m}, {@code 500ms}), not ISO. */
+  static String human(Duration d) {
+    if (d == null) {
+      return "no value";
+    }
+    if (d.isNegative()) {
+      return "-" + human(d.negated());
+    }
+    StringBuilder out = new StringBuilder();
+    long days = d.toDays();
+    if (days > 0) {
+      out.append(days).append('d');
+    }
+    if (d.toHoursPart() > 0) {
+      out.append(d.toHoursPart()).append('h');
+    }
+    if (d.toMinutesPart() > 0) {
+      out.append(d.toMinutesPart()).append('m');
+    }
+    if (d.toSecondsPart() > 0) {
+      out.append(d.toSecondsPart()).append('s');
+    }
+    if (d.toMillisPart() > 0) {
+      out.append(d.toMillisPart()).append("ms");
+    }
+    return out.length() == 0 ? "0s" : out.toString();
   }
 
   public static GcPolicy defaults() {

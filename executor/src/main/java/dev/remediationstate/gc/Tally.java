@@ -60,6 +60,23 @@ public final class Tally {
         .with("dry-run", dryRun);
   }
 
+  /**
+   * The largest results any run can have (every count at its maximum, the failed-objects list at
+   * its cap): checked against the results limit before the sweep changes anything.
+   */
+  public static Results largest(boolean dryRun) {
+    return Results.empty()
+        .with("scanned", Long.MAX_VALUE)
+        .with("expired", Long.MAX_VALUE)
+        .with("marked", Long.MAX_VALUE)
+        .with("deleted", Long.MAX_VALUE)
+        .with("restored", Long.MAX_VALUE)
+        .with("protected", Long.MAX_VALUE)
+        .with("failed", Long.MAX_VALUE)
+        .with("failed-objects", "x".repeat(FAILED_RESULT_CHARS))
+        .with("dry-run", dryRun);
+  }
+
   /** Comma-separated failed names, cut to fit the result budget with a count of those left out. */
   String failedObjects() {
     StringBuilder names = new StringBuilder();

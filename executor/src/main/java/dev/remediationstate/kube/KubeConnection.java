@@ -1,5 +1,6 @@
 package dev.remediationstate.kube;
 
+import dev.remediationstate.failure.InvalidInputException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -64,7 +67,7 @@ public final class KubeConnection {
   }
 
   public Connected connect(String namespaceFlag) {
-    Config config = inPod() ? podConfig() : Config.autoConfigure(null);
+    Config config = inPod() ? podConfig() : kubeconfig();
     String namespace =
         nonBlank(namespaceFlag)
             .or(() -> readFile(serviceAccountDir.resolve("namespace")))
@@ -95,10 +98,57 @@ public final class KubeConnection {
         && Files.isReadable(serviceAccountDir.resolve("token"));
   }
 
+  /**
+   * Outside a pod: the kubeconfig as kubectl reads it. No configuration at all (no {@code
+   * KUBECONFIG}, no {@code ~/.kube/config}, no {@code KUBERNETES_MASTER}) or an unreadable or
+   * unparsable file is a configuration error, reported at once: without it the client would try
+   * {@code kubernetes.default.svc} and the failure would look like an outage.
+   */
+  private Config kubeconfig() {
+    List<Path> files = kubeconfigFiles();
+    if (files.isEmpty() && nonBlank(env.get("KUBERNETES_MASTER")).isEmpty()) {
+      throw new InvalidInputException(
+          "kubeconfig",
+          "no configuration found: not in a pod (no service-account token), KUBECONFIG is not set"
+              + " and ~/.kube/config does not exist; set KUBECONFIG or run in a pod");
+    }
+    for (Path file : files) {
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new InvalidInputException("kubeconfig", file + " is missing or not readable");
+      }
+      try {
+        Config.fromKubeconfig(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (IOException | RuntimeException e) {
+        throw new InvalidInputException("kubeconfig", file + " is not a valid kubeconfig");
+      }
+    }
+    return Config.autoConfigure(null);
+  }
+
+  /** The kubeconfig files kubectl would read: each of {@code KUBECONFIG}, else the default. */
+  List<Path> kubeconfigFiles() {
+    Optional<String> list = nonBlank(env.get("KUBECONFIG"));
+    if (list.isPresent()) {
+      List<Path> files = new ArrayList<>();
+      for (String f : list.get().split(java.io.File.pathSeparator)) {
+        if (!f.isBlank()) {
+          files.add(Path.of(f));
+        }
+      }
+      return files;
+    }
+    String home = nonBlank(env.get("HOME")).orElse(System.getProperty("user.home"));
+    Path standard = Path.of(home, ".kube", "config");
+    return Files.exists(standard) ? List.of(standard) : List.of();
+  }
+
   private Config podConfig() {
     String token =
         readFile(serviceAccountDir.resolve("token"))
-            .orElseThrow(() -> new IllegalStateException("service-account token is unreadable"));
+            .orElseThrow(
+                () ->
+                    new InvalidInputException(
+                        "kubeconfig", "the service-account token is unreadable"));
     ConfigBuilder builder =
         new ConfigBuilder(Config.empty())
             .withMasterUrl(nonBlank(env.get("RS_API_URL")).orElseGet(this::serviceUrl))

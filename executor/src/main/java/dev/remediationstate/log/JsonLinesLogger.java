@@ -1,5 +1,6 @@
 package dev.remediationstate.log;
 
+import dev.remediationstate.feedback.Redactor;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
@@ -65,13 +66,14 @@ final class JsonLinesLogger extends LegacyAbstractLogger {
     field(line, "time", Instant.now().toString());
     field(line, "level", level.toString());
     field(line, "logger", name);
-    field(line, "message", MessageFormatter.basicArrayFormat(pattern, args));
+    field(
+        line, "message", Redactor.redact(MessageFormatter.basicArrayFormat(pattern, args)).text());
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     if (mdc != null) {
       mdc.forEach((k, v) -> field(line, k, v));
     }
     if (error != null) {
-      field(line, "error", error.toString());
+      field(line, "error", Redactor.redact(error.toString()).text());
     }
     line.append('}');
     PrintStream err = System.err;

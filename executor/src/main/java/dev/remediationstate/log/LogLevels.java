@@ -1,5 +1,6 @@
 package dev.remediationstate.log;
 
+import dev.remediationstate.failure.InvalidInputException;
 import java.util.Locale;
 import org.slf4j.event.Level;
 
@@ -32,6 +33,26 @@ public final class LogLevels {
       return Level.valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return Level.INFO;
+    }
+  }
+
+  /**
+   * Refuses an {@code RS_LOG_LEVEL} that is not a level, instead of silently logging at info: every
+   * command calls it before it does anything.
+   */
+  public static void requireValid() {
+    requireValid(System.getenv("RS_LOG_LEVEL"));
+  }
+
+  static void requireValid(String value) {
+    if (value == null || value.isBlank()) {
+      return;
+    }
+    try {
+      Level.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(
+          "RS_LOG_LEVEL", "must be one of error, warn, info, debug or trace");
     }
   }
 

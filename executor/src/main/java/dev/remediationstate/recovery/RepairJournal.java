@@ -14,11 +14,11 @@ import java.util.List;
  * the repairs {@code recover --repair} made, newest last, at most {@value #MAX_ENTRIES} entries.
  * Written in the same write as the repaired state; every other action keeps it as a foreign key.
  * Each entry: {@code at}, {@code source} ({@code stored}, {@code backup} or {@code readable-keys}),
- * {@code problems}, {@code actions} and {@code preserved} (the key holding the replaced {@code
- * state.json}).
+ * {@code problems}, {@code actions}, {@code preserved} (the key holding the replaced {@code
+ * state.json}) and {@code changed} (every key the repair added, removed or changed).
  */
 public final class RepairJournal {
-  public static final String KEY = "repair-journal.json";
+  public static final String KEY = dev.remediationstate.store.StoredLayout.JOURNAL_KEY;
   static final int MAX_ENTRIES = 20;
 
   private RepairJournal() {}
@@ -30,7 +30,8 @@ public final class RepairJournal {
       String source,
       List<Problem> problems,
       List<String> actions,
-      String preserved) {
+      String preserved,
+      List<String> changed) {
     ArrayNode journal = JsonNodeFactory.instance.arrayNode();
     if (existing != null) {
       try {
@@ -50,6 +51,8 @@ public final class RepairJournal {
     ArrayNode done = entry.putArray("actions");
     actions.forEach(done::add);
     entry.put("preserved", preserved);
+    ArrayNode keys = entry.putArray("changed");
+    changed.forEach(keys::add);
     while (journal.size() > MAX_ENTRIES) {
       journal.remove(0);
     }

@@ -1,46 +1,134 @@
 package dev.remediationstate.recovery;
 
 import dev.remediationstate.failure.InvalidStateException;
+import dev.remediationstate.state.ArchivePageRef;
 import dev.remediationstate.state.FeedbackEntry;
 import dev.remediationstate.state.IterationRecord;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.StateInvariants;
-import dev.remediationstate.state.StateJson;
 import dev.remediationstate.state.Status;
 import dev.remediationstate.state.TaskId;
+import dev.remediationstate.store.ArchivePageConfigMap;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
+import dev.remediationstate.store.StoredLayout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Validates a stored state ConfigMap, reading only: the JSON parses, the schema is known, the
  * iteration agrees with the history, the status with the iteration and limit, feedback references
  * started iterations, timestamps never go back, and the labels, annotation and human-readable keys
- * agree with {@code state.json}. Pure; never throws for a bad state.
+ * agree with {@code state.json}. Every key goes through {@link StoredLayout}: the live history, the
+ * backups and the journal are decoded and checked too, and feedback is checked as merged from the
+ * history key. Pure; never throws for a bad state.
  */
 public final class StateCheck {
   private StateCheck() {}
 
+  /**
+   * As {@link #diagnose(StateObject, TaskId)}, and also reads every archive page the state refers
+   * to through {@code pages} (by name): a missing or undecodable page, or one that holds other
+   * entries than the state says, is an {@code archive} problem. Actions do not read pages, so it
+   * blocks none of them; no other key holds an archived finding, so no repair can rebuild it.
+   */
+  public static Diagnosis diagnose(
+      StateObject object, TaskId taskId, Function<String, Optional<StateObject>> pages) {
+    Diagnosis diagnosis = diagnose(object, taskId);
+    if (diagnosis.parsed().isEmpty() || diagnosis.newerSchema()) {
+      return diagnosis;
+    }
+    List<Problem> problems = new ArrayList<>(diagnosis.problems());
+    for (ArchivePageRef ref : diagnosis.parsed().get().feedbackArchive()) {
+      if (ref == null) {
+        continue;
+      }
+      String name = ArchivePageConfigMap.name(taskId, ref.number());
+      Optional<StateObject> page = pages.apply(name);
+      if (page.isEmpty()) {
+        problems.add(
+            new Problem(
+                "archive",
+                "archive page "
+                    + ref.number()
+                    + " (configmap/"
+                    + name
+                    + ") is missing: findings "
+                    + ref.firstId()
+                    + " to "
+                    + ref.lastId()
+                    + " cannot be read",
+                false));
+        continue;
+      }
+      try {
+        ArchivePageConfigMap.decode(page.get(), taskId, ref);
+      } catch (InvalidStateException e) {
+        problems.add(new Problem("archive", e.getMessage(), false));
+      }
+    }
+    return new Diagnosis(diagnosis.keys(), diagnosis.parsed(), problems);
+  }
+
   public static Diagnosis diagnose(StateObject object, TaskId taskId) {
-    String where = "configmap/" + object.name();
+    StoredLayout.Keys keys = StoredLayout.read(object);
     List<Problem> problems = new ArrayList<>();
-    String json = object.data().get(StateConfigMap.KEY_STATE);
-    if (json == null) {
+    if (keys.foreignCodec().isPresent()) {
+      problems.add(
+          new Problem(
+              "schema",
+              "feedback key "
+                  + keys.foreignCodec().get()
+                  + " uses a codec this executor cannot read: upgrade the image",
+              true));
+      return new Diagnosis(keys, Optional.empty(), problems);
+    }
+    Optional<RemediationState> parsed = parsedState(keys, taskId, problems);
+    otherKeys(keys, problems);
+    if (parsed.isEmpty() || problems.stream().anyMatch(p -> p.check().equals("schema"))) {
+      return new Diagnosis(keys, parsed, problems);
+    }
+    RemediationState state = parsed.get();
+    if (keys.history().value().isPresent()) {
+      if (!state.feedback().isEmpty()) {
+        problems.add(
+            new Problem(
+                "history",
+                "feedback is held both in "
+                    + StateConfigMap.KEY_STATE
+                    + " and in "
+                    + StateConfigMap.KEY_FEEDBACK,
+                true));
+      } else {
+        state = state.withFeedback(keys.history().value().get());
+      }
+    }
+    for (String invariant : StateInvariants.check(state)) {
+      problems.add(new Problem(category(invariant), invariant, true));
+    }
+    statusDrift(state, problems);
+    timestampDrift(state, problems);
+    labelDrift(state, object, problems);
+    return new Diagnosis(keys, Optional.of(state), problems);
+  }
+
+  private static Optional<RemediationState> parsedState(
+      StoredLayout.Keys keys, TaskId taskId, List<Problem> problems) {
+    StoredLayout.Slot<RemediationState> slot = keys.state();
+    if (!slot.present()) {
       problems.add(new Problem("json", "there is no " + StateConfigMap.KEY_STATE + " key", true));
-      return new Diagnosis(Optional.empty(), problems);
+      return Optional.empty();
     }
-    RemediationState state;
-    try {
-      state = StateJson.parse(json, where);
-    } catch (InvalidStateException e) {
-      problems.add(new Problem("json", e.getMessage(), true));
-      return new Diagnosis(Optional.empty(), problems);
+    if (slot.isDamaged()) {
+      problems.add(new Problem("json", slot.problem().get(), true));
+      return Optional.empty();
     }
+    RemediationState state = slot.value().get();
     if (state.schemaVersion() > RemediationState.SCHEMA_VERSION) {
       problems.add(
           new Problem(
@@ -51,7 +139,7 @@ public final class StateCheck {
                   + RemediationState.SCHEMA_VERSION
                   + ": upgrade the image",
               true));
-      return new Diagnosis(Optional.of(state), problems);
+      return Optional.of(state);
     }
     if (!taskId.value().equals(state.taskId())) {
       problems.add(
@@ -59,15 +147,23 @@ public final class StateCheck {
               "task-id",
               "state.json holds task '" + state.taskId() + "', expected '" + taskId + "'",
               true));
-      return new Diagnosis(Optional.empty(), problems);
+      return Optional.empty();
     }
-    for (String invariant : StateInvariants.check(state)) {
-      problems.add(new Problem(category(invariant), invariant, true));
-    }
-    statusDrift(state, problems);
-    timestampDrift(state, problems);
-    labelDrift(state, object, problems);
-    return new Diagnosis(Optional.of(state), problems);
+    return Optional.of(state);
+  }
+
+  /**
+   * The keys beside {@code state.json}: an undecodable live history blocks every action; an
+   * undecodable backup or journal blocks nothing but is reported, so it is repaired before it is
+   * needed.
+   */
+  private static void otherKeys(StoredLayout.Keys keys, List<Problem> problems) {
+    keys.history()
+        .problem()
+        .ifPresent(p -> problems.add(new Problem("history", p + ": every action refuses", true)));
+    keys.stateBackup().problem().ifPresent(p -> problems.add(new Problem("backup", p, false)));
+    keys.historyBackup().problem().ifPresent(p -> problems.add(new Problem("backup", p, false)));
+    keys.journal().problem().ifPresent(p -> problems.add(new Problem("journal", p, false)));
   }
 
   private static String category(String invariant) {

@@ -1,6 +1,7 @@
 package dev.remediationstate.recovery;
 
 import dev.remediationstate.failure.InvalidStateException;
+import dev.remediationstate.state.AppliedRequest;
 import dev.remediationstate.state.FeedbackEntry;
 import dev.remediationstate.state.IterationRecord;
 import dev.remediationstate.state.RemediationState;
@@ -10,13 +11,17 @@ import dev.remediationstate.state.Status;
 import dev.remediationstate.state.TaskId;
 import dev.remediationstate.state.Verdict;
 import dev.remediationstate.state.WireValue;
+import dev.remediationstate.store.FeedbackCodec;
 import dev.remediationstate.store.StateBackup;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
+import dev.remediationstate.store.StoredLayout;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +34,10 @@ import java.util.Set;
  * task; else the {@link StateBackup} (the last good copy), brought up to the human-readable {@code
  * iteration} and {@code status} when those are ahead; else a state rebuilt from the human-readable
  * keys ({@code iteration}, {@code status}, {@code task_id}, {@code last_update}; the limit becomes
- * max({@value #REBUILT_LIMIT}, iteration) and feedback is lost). Then, in order:
+ * max({@value #REBUILT_LIMIT}, iteration)). The feedback always comes from the live history key
+ * when it decodes, whatever the starting point; when it does not, it is restored from the history
+ * backup and the complete entries still readable in the damaged bytes ({@link Recovery} sets the
+ * bytes aside). Then, in order:
  *
  * <ol>
  *   <li>the history is renumbered 1..n, and padded with {@code recovered} records up to the
@@ -63,11 +71,29 @@ public final class StateRepair {
               + " repair it: upgrade the image; nothing was written");
     }
     List<String> actions = new ArrayList<>();
+    StoredLayout.Keys keys = diagnosis.keys();
+    Optional<List<FeedbackEntry>> restored =
+        diagnosis.historyDamaged()
+            ? Optional.of(restoreHistory(keys, object, actions))
+            : Optional.empty();
+    Optional<List<FeedbackEntry>> history = keys.history().value().or(() -> restored);
     String source;
     RemediationState start;
     if (diagnosis.parsed().isPresent()) {
       source = "stored";
       start = diagnosis.parsed().get();
+      if (restored.isPresent()) {
+        start = start.withFeedback(union(start.feedback(), restored.get()));
+      } else if (history.isPresent() && !start.feedback().equals(history.get())) {
+        actions.add(
+            "feedback held in both "
+                + StateConfigMap.KEY_STATE
+                + " and "
+                + StateConfigMap.KEY_FEEDBACK
+                + " merged into "
+                + StateConfigMap.KEY_FEEDBACK);
+        start = start.withFeedback(union(start.feedback(), history.get()));
+      }
     } else {
       Optional<RemediationState> backup = backup(object, taskId);
       if (backup.isPresent()) {
@@ -76,8 +102,29 @@ public final class StateRepair {
         actions.add("rebuilt from the last good copy " + StateBackup.KEY);
       } else {
         source = "readable-keys";
-        start = fromReadableKeys(object, taskId, now, actions);
+        start = fromReadableKeys(object, taskId, now, history.isPresent(), actions);
       }
+      if (history.isPresent()) {
+        start = start.withFeedback(union(start.feedback(), history.get()));
+        int newest = history.get().stream().mapToInt(FeedbackEntry::iteration).max().orElse(0);
+        if (newest > start.iteration()) {
+          actions.add("iteration " + start.iteration() + " -> " + newest + " from the history");
+          start = start.toBuilder().iteration(newest).build();
+        }
+      }
+    }
+    if (restored.isPresent()) {
+      int expected = start.feedbackSequence() - start.archivedFeedbackCount();
+      if (restored.get().size() < expected) {
+        actions.add(
+            (expected - restored.get().size())
+                + " history entries could not be restored; they stay in the set-aside bytes");
+      } else if (!source.equals("stored")) {
+        actions.add(
+            "entries newer than the last good copy could not be restored (state.json was damaged"
+                + " too, so how many there were is unknown); they stay in the set-aside bytes");
+      }
+      start = forgetLostFindings(start, actions);
     }
     RemediationState repaired = normalize(start, actions);
     List<String> left = StateInvariants.check(repaired);
@@ -160,7 +207,7 @@ public final class StateRepair {
   }
 
   private static RemediationState fromReadableKeys(
-      StateObject object, TaskId taskId, Instant now, List<String> actions) {
+      StateObject object, TaskId taskId, Instant now, boolean history, List<String> actions) {
     String storedTask = object.data().get(StateConfigMap.KEY_TASK_ID);
     if (storedTask != null && !storedTask.equals(taskId.value())) {
       throw new InvalidStateException(
@@ -196,8 +243,89 @@ public final class StateRepair {
             + s.status()
             + ", limit "
             + s.maxIterations()
-            + "; feedback history was unreadable and is lost");
+            + (history
+                ? "; feedback kept from " + StateConfigMap.KEY_FEEDBACK
+                : "; no readable feedback history"));
     return s;
+  }
+
+  /**
+   * The entries of an undecodable live history that can be restored: the history backup (the
+   * history one write earlier) and the complete entries still readable from the damaged bytes.
+   */
+  private static List<FeedbackEntry> restoreHistory(
+      StoredLayout.Keys keys, StateObject object, List<String> actions) {
+    List<FeedbackEntry> fromBackup = keys.historyBackup().value().orElse(List.of());
+    List<FeedbackEntry> salvaged =
+        FeedbackCodec.salvage(object.binaryData().get(StateConfigMap.KEY_FEEDBACK));
+    List<FeedbackEntry> restored = union(fromBackup, salvaged);
+    actions.add(
+        StateConfigMap.KEY_FEEDBACK
+            + " is undecodable: restored "
+            + restored.size()
+            + " entries ("
+            + fromBackup.size()
+            + " from "
+            + StateBackup.HISTORY_KEY
+            + ", "
+            + (restored.size() - fromBackup.size())
+            + " more read from the damaged bytes)");
+    return restored;
+  }
+
+  /**
+   * Drops the applied {@code record-feedback} requests whose finding is neither in the restored
+   * history nor archived: a re-run of such a request then records its finding again instead of
+   * replaying results that name an entry that is gone.
+   */
+  private static RemediationState forgetLostFindings(RemediationState s, List<String> actions) {
+    Set<String> kept = new HashSet<>();
+    s.feedback().forEach(f -> kept.add(f.id()));
+    int archivedUpTo =
+        s.feedbackArchive().stream().mapToInt(ref -> idNumber(ref.lastId())).max().orElse(0);
+    List<AppliedRequest> requests = new ArrayList<>();
+    int forgotten = 0;
+    for (AppliedRequest r : s.requests()) {
+      String id = r.results() == null ? null : r.results().get("feedback-id");
+      boolean lost =
+          "record-feedback".equals(r.action())
+              && id != null
+              && !kept.contains(id)
+              && idNumber(id) > archivedUpTo;
+      if (lost) {
+        forgotten++;
+      } else {
+        requests.add(r);
+      }
+    }
+    if (forgotten == 0) {
+      return s;
+    }
+    actions.add(
+        "forgot "
+            + forgotten
+            + " applied record-feedback request(s) whose finding was lost: re-running them"
+            + " records the finding again");
+    return s.toBuilder().requests(requests).build();
+  }
+
+  /** The entries of {@code first}, then those of {@code second} whose id is new, by id number. */
+  private static List<FeedbackEntry> union(List<FeedbackEntry> first, List<FeedbackEntry> second) {
+    Map<String, FeedbackEntry> byId = new LinkedHashMap<>();
+    List<FeedbackEntry> withoutId = new ArrayList<>();
+    for (List<FeedbackEntry> list : List.of(first, second)) {
+      for (FeedbackEntry f : list) {
+        if (f == null || f.id() == null) {
+          withoutId.add(f);
+        } else {
+          byId.putIfAbsent(f.id(), f);
+        }
+      }
+    }
+    List<FeedbackEntry> out = new ArrayList<>(byId.values());
+    out.sort(Comparator.comparingInt(f -> idNumber(f.id())));
+    out.addAll(withoutId);
+    return out;
   }
 
   private static RemediationState normalize(RemediationState s, List<String> actions) {

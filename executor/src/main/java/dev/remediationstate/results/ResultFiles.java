@@ -35,8 +35,27 @@ public final class ResultFiles implements ResultSink {
     this.limit = limit;
   }
 
-  @Override
-  public void write(Results results) throws IOException {
+  /**
+   * Checks, before anything is changed, that the directory can take files: creates it when absent
+   * and writes and removes one temporary file.
+   */
+  public void probe() {
+    try {
+      Files.createDirectories(directory);
+      Path temp = Files.createTempFile(directory, ".probe.", ".tmp");
+      Files.delete(temp);
+    } catch (IOException | SecurityException e) {
+      throw new InvalidInputException(
+          "results-dir",
+          directory
+              + " cannot take result files ("
+              + e.getClass().getSimpleName()
+              + "); nothing was written");
+    }
+  }
+
+  /** Refuses results larger than the limit; called before the change is committed. */
+  public void check(Results results) {
     int size = terminationMessageSize(results);
     if (size > limit) {
       throw new InvalidInputException(
@@ -45,9 +64,13 @@ public final class ResultFiles implements ResultSink {
               + size
               + " bytes of termination message, over the limit of "
               + limit
-              + "; nothing was written to "
-              + directory);
+              + "; nothing was written");
     }
+  }
+
+  @Override
+  public void write(Results results) throws IOException {
+    check(results);
     Files.createDirectories(directory);
     for (Map.Entry<String, String> e : results.asMap().entrySet()) {
       Path target = directory.resolve(e.getKey());

@@ -1,8 +1,10 @@
 package dev.remediationstate.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +39,7 @@ public final class StateJson {
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
@@ -105,18 +108,38 @@ public final class StateJson {
       return state;
     } catch (JsonProcessingException e) {
       throw new InvalidStateException(
-          where + ": state.json is not a valid state: " + firstLine(e.getOriginalMessage()), e);
+          where + ": state.json is not a valid state: " + problem(e), e);
     } catch (IllegalArgumentException e) {
       throw new InvalidStateException(
-          where + ": state.json is not a valid state: " + firstLine(e.getMessage()), e);
+          where + ": state.json is not a valid state: a value has the wrong type or form", e);
     }
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
+  /**
+   * What is wrong with a JSON document, named by kind and place only: the parser's own message
+   * quotes the offending input, which may hold a secret, so it is never shown.
+   */
+  public static String problem(JsonProcessingException e) {
+    String kind;
+    if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+      kind = "nests too deeply or holds an oversized value";
+    } else if (e.getOriginalMessage() != null
+        && e.getOriginalMessage().startsWith("Duplicate field")) {
+      kind = "a field is given twice";
+    } else if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException) {
+      kind = "an unknown field";
+    } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException) {
+      kind = "a value has the wrong type or form";
+    } else if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
+      kind = "the document ends early";
+    } else if (e instanceof com.fasterxml.jackson.core.JsonParseException) {
+      kind = "malformed JSON";
+    } else {
+      kind = "a value cannot be read";
     }
-    int nl = message.indexOf('\n');
-    return Printable.escape(nl < 0 ? message : message.substring(0, nl), 200);
+    JsonLocation at = e.getLocation();
+    return at == null || at.getLineNr() < 1
+        ? kind
+        : kind + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 }

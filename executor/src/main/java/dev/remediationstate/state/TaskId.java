@@ -23,9 +23,7 @@ public record TaskId(String value) {
     if (!VALID.matcher(value).matches()) {
       throw new InvalidInputException(
           "task-id",
-          "'"
-              + Printable.escape(value, 80)
-              + "' must be lowercase letters, digits and '-', starting and ending with a letter or"
+          "must be lowercase letters, digits and '-', starting and ending with a letter or"
               + " digit");
     }
   }

@@ -1,5 +1,9 @@
 package dev.remediationstate.store;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.remediationstate.failure.InvalidStateException;
 import dev.remediationstate.state.FeedbackEntry;
 import dev.remediationstate.state.StateJson;
@@ -9,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,6 +94,39 @@ public final class FeedbackCodec {
     } catch (IOException e) {
       throw new InvalidStateException(where + ": is not a list of feedback entries", e);
     }
+  }
+
+  /**
+   * What can still be read from an undecodable history: the complete entries at the start of the
+   * array, from as much of the gzip stream as inflates (a cut or damaged tail loses only the
+   * entries it held). Never throws.
+   */
+  public static List<FeedbackEntry> salvage(byte[] damaged) {
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(damaged), 8192)) {
+      byte[] chunk = new byte[8192];
+      for (int n; (n = in.read(chunk)) > 0 && raw.size() <= MAX_DECOMPRESSED; ) {
+        raw.write(chunk, 0, n);
+      }
+    } catch (IOException | RuntimeException e) {
+      // keep what inflated before the damage
+    }
+    List<FeedbackEntry> entries = new ArrayList<>();
+    ObjectReader entry =
+        StateJson.mapper()
+            .readerFor(FeedbackEntry.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    try (JsonParser parser = StateJson.mapper().createParser(raw.toByteArray())) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) {
+        return entries;
+      }
+      while (parser.nextToken() == JsonToken.START_OBJECT) {
+        entries.add(entry.readValue(parser));
+      }
+    } catch (IOException | RuntimeException e) {
+      // the entries before the damage are kept
+    }
+    return entries;
   }
 
   static byte[] decompress(byte[] compressed, String where) {

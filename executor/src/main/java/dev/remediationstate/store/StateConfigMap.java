@@ -2,7 +2,6 @@ package dev.remediationstate.store;
 
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.failure.InvalidStateException;
-import dev.remediationstate.state.FeedbackEntry;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.StateInvariants;
 import dev.remediationstate.state.StateJson;
@@ -83,55 +82,69 @@ public final class StateConfigMap {
   }
 
   /**
-   * Reads the state out of a stored object, refusing anything that is not a sound state of this
-   * task.
+   * Reads the state out of a stored object through {@link StoredLayout}, refusing anything that is
+   * not a sound state of this task. Every refusal names the key and says what to run.
    */
   public static RemediationState decode(StateObject object, TaskId taskId) {
     String where = "configmap/" + object.name();
-    String json = object.data().get(KEY_STATE);
-    if (json == null) {
-      throw new InvalidStateException(where + ": has no " + KEY_STATE + " key");
+    StoredLayout.Keys keys = StoredLayout.read(object);
+    if (keys.foreignCodec().isPresent()) {
+      throw new InvalidStateException(
+          where
+              + ": feedback key "
+              + keys.foreignCodec().get()
+              + " uses a codec this executor cannot read"
+              + " (it reads "
+              + KEY_FEEDBACK
+              + "): upgrade the image");
     }
-    RemediationState state = StateJson.read(json, where);
+    if (!keys.state().present()) {
+      throw new InvalidStateException(
+          where + ": has no " + KEY_STATE + " key; run recover --repair");
+    }
+    if (keys.state().isDamaged()) {
+      throw new InvalidStateException(keys.state().problem().get() + "; run recover --repair");
+    }
+    RemediationState state = keys.state().value().get();
+    List<String> invalid = StateInvariants.check(state);
+    if (!invalid.isEmpty()) {
+      throw new InvalidStateException(
+          where
+              + ": state.json is inconsistent: "
+              + String.join("; ", invalid)
+              + "; run recover --repair");
+    }
     if (!taskId.value().equals(state.taskId())) {
       throw new InvalidStateException(
           where + ": holds task '" + state.taskId() + "', expected '" + taskId + "'");
     }
-    Optional<List<FeedbackEntry>> compressed = compressedFeedback(object, where);
-    if (compressed.isEmpty()) {
+    if (keys.history().isDamaged()) {
+      throw new InvalidStateException(keys.history().problem().get() + "; run recover --repair");
+    }
+    if (keys.history().value().isEmpty()) {
       return state;
     }
     if (!state.feedback().isEmpty()) {
       throw new InvalidStateException(
-          where + ": holds feedback both in " + KEY_STATE + " and in " + KEY_FEEDBACK);
+          where
+              + ": holds feedback both in "
+              + KEY_STATE
+              + " and in "
+              + KEY_FEEDBACK
+              + "; run recover --repair");
     }
-    RemediationState merged = state.withFeedback(compressed.get());
+    RemediationState merged = state.withFeedback(keys.history().value().get());
     List<String> problems = StateInvariants.check(merged);
     if (!problems.isEmpty()) {
       throw new InvalidStateException(
-          where + ": " + KEY_FEEDBACK + " is inconsistent: " + String.join("; ", problems));
+          where
+              + ": "
+              + KEY_FEEDBACK
+              + " is inconsistent: "
+              + String.join("; ", problems)
+              + "; run recover --repair");
     }
     return merged;
-  }
-
-  private static Optional<List<FeedbackEntry>> compressedFeedback(
-      StateObject object, String where) {
-    for (Map.Entry<String, byte[]> e : object.binaryData().entrySet()) {
-      if (e.getKey().startsWith(FEEDBACK_KEY_PREFIX)) {
-        if (!e.getKey().equals(KEY_FEEDBACK)) {
-          throw new InvalidStateException(
-              where
-                  + ": feedback key "
-                  + e.getKey()
-                  + " uses a codec this executor cannot read"
-                  + " (it reads "
-                  + KEY_FEEDBACK
-                  + "): upgrade the image");
-        }
-        return Optional.of(FeedbackCodec.decode(e.getValue(), where + " " + KEY_FEEDBACK));
-      }
-    }
-    return Optional.empty();
   }
 
   /** Refuses to let this executor rewrite a state written by a newer schema. */
@@ -153,15 +166,23 @@ public final class StateConfigMap {
    * keeps the {@code state.json} it replaces as the {@link StateBackup} when that fits too.
    */
   public static StateObject encode(RemediationState state, Optional<StateObject> previous) {
-    return encode(state, previous, previous.map(p -> p.data().get(KEY_STATE)));
+    return encode(
+        state,
+        previous,
+        previous.map(p -> p.data().get(KEY_STATE)),
+        previous.map(p -> p.binaryData().get(KEY_FEEDBACK)));
   }
 
   /**
-   * As {@link #encode(RemediationState, Optional)}, with the copy to keep as the backup given
-   * explicitly: {@code recover} keeps the last good copy rather than the corrupt one it replaces.
+   * As {@link #encode(RemediationState, Optional)}, with the copies to keep as the backup given
+   * explicitly ({@code state.json} and the compressed history): {@code recover} keeps the last good
+   * copies rather than the damaged keys it replaces.
    */
   public static StateObject encode(
-      RemediationState given, Optional<StateObject> previous, Optional<String> backup) {
+      RemediationState given,
+      Optional<StateObject> previous,
+      Optional<String> backup,
+      Optional<byte[]> historyBackup) {
     RemediationState state = given.atCurrentSchema();
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
@@ -183,6 +204,7 @@ public final class StateConfigMap {
     labels.put(LABEL_STATUS, state.status().value());
     annotations.put(ANNOTATION_SCHEMA, Integer.toString(state.schemaVersion()));
     binaryData.remove(StateBackup.KEY);
+    binaryData.remove(StateBackup.HISTORY_KEY);
     binaryData.keySet().removeIf(k -> k.startsWith(FEEDBACK_KEY_PREFIX));
     binaryData.put(KEY_FEEDBACK, FeedbackCodec.encode(state.feedback()));
     data.put(KEY_STATE, StateJson.write(state.withFeedback(List.of())));
@@ -212,7 +234,7 @@ public final class StateConfigMap {
               + BUDGET
               + " bytes; nothing was written");
     }
-    StateBackup.attach(binaryData, backup, size, BUDGET);
+    StateBackup.attach(binaryData, backup, historyBackup, size, BUDGET);
     return new StateObject(
         object.name(),
         object.labels(),

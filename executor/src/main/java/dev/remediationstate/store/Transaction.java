@@ -54,8 +54,11 @@ public final class Transaction {
     }
   }
 
-  /** The outcome: the caller's result, the object as stored afterwards, and attempts used. */
-  public record Committed<R>(R result, Optional<StateObject> stored, int attempts) {}
+  /**
+   * The outcome: the caller's result, the object as stored afterwards, attempts used, and whether
+   * this run wrote it.
+   */
+  public record Committed<R>(R result, Optional<StateObject> stored, int attempts, boolean wrote) {}
 
   private final StateStore store;
   private final RetryPolicy policy;
@@ -84,7 +87,7 @@ public final class Transaction {
       current.ifPresent(o -> MDC.put("resourceVersion", o.resourceVersion()));
       Change<R> decided = change.apply(current);
       if (decided.write().isEmpty()) {
-        return new Committed<>(decided.result(), current, attempt);
+        return new Committed<>(decided.result(), current, attempt, false);
       }
       try {
         for (StateObject page : decided.pagesFirst()) {
@@ -95,7 +98,7 @@ public final class Transaction {
                 ? store.update(decided.write().get(), current.get().resourceVersion())
                 : store.create(decided.write().get());
         MDC.put("resourceVersion", written.resourceVersion());
-        return new Committed<>(decided.result(), Optional.of(written), attempt);
+        return new Committed<>(decided.result(), Optional.of(written), attempt, true);
       } catch (ConflictException conflict) {
         long elapsedMillis = (nanoTime.getAsLong() - start) / 1_000_000;
         OptionalLong delay = policy.nextDelayMillis(attempt, elapsedMillis, random.getAsDouble());

@@ -54,6 +54,32 @@ class GateActionTest {
   }
 
   @Test
+  void anApprovalOfAnEarlierIterationDoesNotComplete() {
+    RemediationState approvedFirst =
+        States.withFeedback(States.iterations(5, 1), "{\"verdict\":\"approved\"}");
+    RemediationState third =
+        approvedFirst.startIteration("r2", States.at(20)).startIteration("r3", States.at(30));
+    Outcome outcome = decide(third);
+    assertDecision(outcome, "continue", "no-feedback");
+    assertTrue(outcome.next().isEmpty(), "nothing written");
+    RemediationState lateApproval =
+        States.withFeedback(
+            third, "{\"verdict\":\"approved\",\"iteration\":1,\"sourceRef\":\"late\"}");
+    assertDecision(decide(lateApproval), "continue", "no-feedback");
+  }
+
+  @Test
+  void aLateFindingOnAnEarlierIterationDoesNotHideTheCurrentApproval() {
+    RemediationState state =
+        States.withFeedback(
+            States.withFeedback(
+                States.iterations(5, 2), "{\"verdict\":\"approved\",\"iteration\":2}"),
+            "{\"severity\":\"low\",\"issueType\":\"bug\",\"description\":\"late\","
+                + "\"iteration\":1}");
+    assertDecision(decide(state), "complete", "approved");
+  }
+
+  @Test
   void stopsAtTheLimitAndRecordsExhausted() {
     RemediationState state = States.withFeedback(States.iterations(2, 2), States.finding("bug a"));
     Outcome outcome = decide(state);

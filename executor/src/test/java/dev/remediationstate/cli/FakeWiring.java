@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,6 +35,7 @@ public final class FakeWiring implements Wiring {
   private String stdin = "";
   private Optional<Path> defaultResultsDir = Optional.empty();
   private volatile String namespaceAsked;
+  private Map<String, String> env = Map.of();
 
   public FakeWiring(StateStore store) {
     this.store = store;
@@ -58,6 +60,12 @@ public final class FakeWiring implements Wiring {
 
   public FakeWiring withDefaultResultsDir(Optional<Path> dir) {
     this.defaultResultsDir = dir;
+    return this;
+  }
+
+  /** The environment the commands see (default: empty, so every process draws its own id). */
+  public FakeWiring withEnv(Map<String, String> environment) {
+    this.env = Map.copyOf(environment);
     return this;
   }
 
@@ -137,6 +145,11 @@ public final class FakeWiring implements Wiring {
   @Override
   public InputStream stdin() {
     return new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public Map<String, String> env() {
+    return env;
   }
 
   @Override

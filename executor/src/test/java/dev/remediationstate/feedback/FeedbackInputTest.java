@@ -3,6 +3,7 @@ package dev.remediationstate.feedback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.state.IssueType;
@@ -76,16 +77,15 @@ class FeedbackInputTest {
   }
 
   @Test
-  void enforcesSizeLimits() {
+  void refusesOnlyStructuralViolations() {
     String big = "x".repeat(FeedbackInput.MAX_TEXT + 1);
-    assertEquals(
-        "feedback.description",
-        field("{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\"" + big + "\"}"));
-    StringBuilder many = new StringBuilder("{\"verdict\":\"approved\",\"criteriaNotMet\":[");
-    for (int i = 0; i <= FeedbackInput.MAX_ITEMS; i++) {
-      many.append(i == 0 ? "" : ",").append("\"c\"");
-    }
-    assertEquals("feedback.criteriaNotMet", field(many.append("]}").toString()));
+    int length =
+        FeedbackInput.parse(
+                "{\"severity\":\"high\",\"issueType\":\"bug\",\"description\":\"" + big + "\"}")
+            .description()
+            .length();
+    assertTrue(
+        length <= FeedbackInput.MAX_TEXT && length > FeedbackInput.MAX_TEXT - 8, "" + length);
     assertEquals("feedback", field("{\"a\":" + "[".repeat(20) + "]".repeat(20) + "}"));
   }
 

@@ -14,6 +14,12 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+import java.util.stream.Stream;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.remediationstate.it.TestApiServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,9 +33,12 @@ import java.util.stream.IntStream;
  * The benchmark's API server (executor/bench/gc-bench.sh): the CRUD mock with real paging on
  * loopback, seeded with {@code count} state ConfigMaps of about 2 KB, {@code expiredPercent} of
  * them last updated 30 days ago, the rest now. Writes a kubeconfig, prints "ready", serves until
- * killed. Test scope: never in the image.
+ * killed. With {@code --real}: the suite's real kube-apiserver ({@code TestApiServer}) instead, a
+ * fresh namespace with the shipped {@code tasks/rbac/} applied, and a kubeconfig holding only the
+ * gc ServiceAccount's token (TokenRequest) and the CA: HTTPS, as the CronJob's pod talks. Test
+ * scope: never in the image.
  *
- * <p>Usage: {@code GcBenchServer <kubeconfig-out> <count> <expiredPercent>}
+ * <p>Usage: {@code GcBenchServer <kubeconfig-out> <count> <expiredPercent> [--real]}
  */
 public final class GcBenchServer {
   private GcBenchServer() {}
@@ -38,12 +47,25 @@ public final class GcBenchServer {
     Path kubeconfig = Path.of(args[0]);
     int count = Integer.parseInt(args[1]);
     int expiredPercent = Integer.parseInt(args[2]);
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new PagingCrudDispatcher(), false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
-    KubernetesClient client = server.createClient();
+    boolean real = args.length > 3 && args[3].equals("--real");
+    KubernetesClient client;
+    String namespace;
+    TestApiServer api = null;
+    KubernetesMockServer server = null;
+    if (real) {
+      api = TestApiServer.shared();
+      client = api.adminClient();
+      namespace = api.createNamespace("gc-bench");
+      installShippedRbac(client, namespace);
+    } else {
+      server =
+          new KubernetesMockServer(
+              new Context(), new MockWebServer(), new HashMap<>(), new PagingCrudDispatcher(), false);
+      server.init(InetAddress.getLoopbackAddress(), 0);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+      client = server.createClient();
+      namespace = "default";
+    }
     Instant now = Instant.now();
     Map<String, String> metadata = new LinkedHashMap<>();
     for (int i = 0; i < 12; i++) {
@@ -67,7 +89,7 @@ public final class GcBenchServer {
                           StateObject o = StateConfigMap.encode(s, Optional.empty());
                           client
                               .configMaps()
-                              .inNamespace("default")
+                              .inNamespace(namespace)
                               .resource(
                                   new ConfigMapBuilder()
                                       .withNewMetadata()
@@ -85,17 +107,39 @@ public final class GcBenchServer {
     // Take the list snapshot now, as a real API server's watch cache has it ready.
     client
         .configMaps()
-        .inNamespace("default")
+        .inNamespace(namespace)
         .list(
             new ListOptionsBuilder()
                 .withLabelSelector(StateConfigMap.selector())
                 .withLimit(100L)
                 .build());
-    String url = "http://" + server.getHostName() + ":" + server.getPort();
-    Files.writeString(kubeconfig, kubeconfig(url), StandardCharsets.UTF_8);
-    System.out.println("ready " + url);
+    if (real) {
+      // As the CronJob runs: the shipped gc identity's token over HTTPS, nothing else.
+      api.kubeconfigFor(namespace, api.tokenFor(namespace, "remediation-state-gc"), kubeconfig);
+      System.out.println("ready " + api.url());
+    } else {
+      String url = "http://" + server.getHostName() + ":" + server.getPort();
+      Files.writeString(kubeconfig, kubeconfig(url), StandardCharsets.UTF_8);
+      System.out.println("ready " + url);
+    }
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  /** The ServiceAccounts, Roles and RoleBindings of {@code tasks/rbac/}, as shipped. */
+  private static void installShippedRbac(KubernetesClient client, String namespace)
+      throws IOException {
+    try (Stream<Path> files = Files.list(TestApiServer.projectRoot().resolve("tasks/rbac"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          for (HasMetadata doc : client.load(in).items()) {
+            if (Set.of("ServiceAccount", "Role", "RoleBinding").contains(doc.getKind())) {
+              client.resource(doc).inNamespace(namespace).create();
+            }
+          }
+        }
+      }
+    }
   }
 
   private static String kubeconfig(String url) {

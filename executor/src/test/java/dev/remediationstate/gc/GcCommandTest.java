@@ -68,6 +68,21 @@ class GcCommandTest {
   }
 
   @Test
+  void resultsThatCannotFitAreRefusedBeforeAnythingIsMarked() throws Exception {
+    FakeConfigMaps api = new FakeConfigMaps();
+    api.put(
+        SweepTest.state("a", Status.COMPLETED, SweepTest.T0.minus(Duration.ofDays(9))),
+        SweepTest.T0);
+    Run small = gc(api.edges(), "--results-dir", dir.toString(), "--results-limit", "64");
+    assertEquals(2, small.code(), small.err());
+    assertTrue(small.err().contains("results-limit"), small.err());
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    Run unwritable = gc(api.edges(), "--results-dir", file.resolve("results").toString());
+    assertEquals(2, unwritable.code(), unwritable.err());
+    assertEquals(0, api.listCalls, "nothing was listed, so nothing was marked");
+  }
+
+  @Test
   void invalidOptionsAreUsageErrorsBeforeAnyWrite() throws Exception {
     FakeConfigMaps api = new FakeConfigMaps();
     assertEquals(2, gc(api.edges(), "--ttl", "7 days").code());

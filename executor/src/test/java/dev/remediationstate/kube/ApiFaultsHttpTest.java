@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
  * How the real store maps what the API answers, through the fabric8 client as production builds it.
  */
 class ApiFaultsHttpTest {
-  private MockApi api;
+  private ProxiedApi api;
   private ConfigMapStateStore store;
 
   @BeforeEach
   void start() throws Exception {
-    api = new MockApi();
+    api = ProxiedApi.onMock();
     store = api.store();
   }
 
@@ -95,7 +95,7 @@ class ApiFaultsHttpTest {
                       + verb
                       + "' on configmaps in"
                       + " namespace "
-                      + MockApi.NAMESPACE),
+                      + api.namespace),
           e.getMessage());
     }
   }

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback HTTP proxy in front of the mock API server that injects what a struggling real API
+ * A loopback HTTP proxy in front of an API server (the mock, or the real one over HTTPS) that injects what a struggling real API
  * server does, chosen per request by a {@link Plan}: answer with an error without forwarding, or
  * forward (so a write commits) and then drop the connection or answer 5xx: the "committed, but the
  * response was lost" fault the mock server cannot produce by itself.
@@ -57,14 +57,19 @@ final class FaultProxy implements AutoCloseable {
   static final Fault PASS = new Pass();
 
   private final HttpServer server;
-  private final HttpClient upstream =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient upstream;
   private final String target;
   private volatile Plan plan = (method, path) -> PASS;
   private final AtomicInteger faults = new AtomicInteger();
 
   FaultProxy(String target) throws IOException {
+    this(target, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+  }
+
+  /** A proxy forwarding to {@code target} with {@code upstream} (e.g. trusting a test CA). */
+  FaultProxy(String target, HttpClient upstream) throws IOException {
     this.target = target;
+    this.upstream = upstream;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();

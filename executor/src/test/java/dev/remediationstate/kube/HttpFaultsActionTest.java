@@ -20,8 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The real command line, store and fabric8 client against the CRUD mock behind a fault-injecting
- * proxy. After every command the stored state is read straight from the mock and must decode.
+ * The real command line, store and fabric8 client against an API server behind a fault-injecting
+ * proxy: the CRUD mock here, the real kube-apiserver in {@link HttpFaultsIT}. After every command
+ * the stored state is read straight from the server and must decode.
  */
 class HttpFaultsActionTest {
   /**
@@ -30,18 +31,22 @@ class HttpFaultsActionTest {
    */
   static final int LOST_RESPONSES = 100;
 
-  private MockApi api;
+  private ProxiedApi api;
   private KubernetesClient direct;
+
+  /** The API behind the proxy: the CRUD mock here, the real server in {@code HttpFaultsIT}. */
+  ProxiedApi newApi() throws Exception {
+    return ProxiedApi.onMock();
+  }
 
   @BeforeEach
   void start() throws Exception {
-    api = new MockApi();
-    direct = api.server.createClient();
+    api = newApi();
+    direct = api.direct;
   }
 
   @AfterEach
   void stop() {
-    direct.close();
     api.close();
   }
 
@@ -122,7 +127,7 @@ class HttpFaultsActionTest {
     String[] full = FakeWiring.command(action, task.value(), args);
     for (int run = 0; run < 50; run++) {
       FakeWiring.Run result = cli.run(full);
-      if (direct.configMaps().inNamespace(MockApi.NAMESPACE).withName(task.configMapName()).get()
+      if (direct.configMaps().inNamespace(api.namespace).withName(task.configMapName()).get()
           != null) {
         stored(task);
       }
@@ -159,13 +164,13 @@ class HttpFaultsActionTest {
     ConfigMap cm =
         ConfigMapStateStore.toConfigMap(
             StateConfigMap.encode(initial, java.util.Optional.empty()), null);
-    direct.configMaps().inNamespace(MockApi.NAMESPACE).resource(cm).create();
+    direct.configMaps().inNamespace(api.namespace).resource(cm).create();
   }
 
-  /** The stored state, straight from the mock; decoding checks every invariant. */
+  /** The stored state, straight from the server; decoding checks every invariant. */
   private RemediationState stored(TaskId task) {
     ConfigMap cm =
-        direct.configMaps().inNamespace(MockApi.NAMESPACE).withName(task.configMapName()).get();
+        direct.configMaps().inNamespace(api.namespace).withName(task.configMapName()).get();
     return StateConfigMap.decode(ConfigMapStateStore.toObject(cm), task);
   }
 }

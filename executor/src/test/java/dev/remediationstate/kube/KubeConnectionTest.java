@@ -83,4 +83,30 @@ class KubeConnectionTest {
         .filter(t -> t.isAlive() && t.getName().endsWith("SelectorManager"))
         .count();
   }
+
+  @Test
+  void noKubeconfigOutsideAPodIsAConfigurationErrorAtOnce() {
+    KubeConnection connection =
+        new KubeConnection(Map.of("HOME", dir.resolve("home").toString()), dir.resolve("none"));
+    dev.remediationstate.failure.InvalidInputException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.remediationstate.failure.InvalidInputException.class,
+            () -> connection.connect(null));
+    assertEquals(2, e.exitCode().code());
+    assertTrue(e.getMessage().startsWith("kubeconfig: no configuration found"), e.getMessage());
+  }
+
+  @Test
+  void anUnparsableOrMissingKubeconfigIsAConfigurationError() throws IOException {
+    Path garbage = Files.writeString(dir.resolve("garbage"), "{{{ not: [yaml");
+    for (String file : new String[] {garbage.toString(), dir.resolve("absent").toString()}) {
+      KubeConnection connection =
+          new KubeConnection(Map.of("KUBECONFIG", file), dir.resolve("none"));
+      dev.remediationstate.failure.InvalidInputException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              dev.remediationstate.failure.InvalidInputException.class,
+              () -> connection.connect(null));
+      assertTrue(e.getMessage().startsWith("kubeconfig: "), e.getMessage());
+    }
+  }
 }

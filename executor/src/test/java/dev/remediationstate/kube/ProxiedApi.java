@@ -1,0 +1,134 @@
+package dev.remediationstate.kube;
+
+import dev.remediationstate.it.TestApiServer;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.HashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * An API server with a {@link FaultProxy} in front, and stores built exactly as production builds
+ * them ({@link KubeConnection#connect(Config, String)}), pointed at the proxy: either the fabric8
+ * CRUD mock ({@link #onMock}) or the suite's real kube-apiserver ({@link #onRealServer}), where the
+ * proxy forwards over HTTPS and the client authenticates with a ServiceAccount token bound to the
+ * {@code edit} ClusterRole in a namespace of its own.
+ */
+final class ProxiedApi implements AutoCloseable {
+  final String namespace;
+  final FaultProxy proxy;
+
+  /** A client straight to the server, past the proxy. */
+  final KubernetesClient direct;
+
+  private final KubeConnection.Connected connected;
+  private final Runnable shutdown;
+
+  private ProxiedApi(
+      String namespace, FaultProxy proxy, KubernetesClient direct, String token, Runnable shutdown) {
+    this.namespace = namespace;
+    this.proxy = proxy;
+    this.direct = direct;
+    this.shutdown = shutdown;
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(proxy.url())
+            .withNamespace(namespace)
+            .withOauthToken(token)
+            .build();
+    connected = KubeConnection.connect(config, namespace);
+  }
+
+  static ProxiedApi onMock() throws IOException {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    FaultProxy proxy = new FaultProxy("http://" + server.getHostName() + ":" + server.getPort());
+    KubernetesClient direct = server.createClient();
+    return new ProxiedApi(
+        "faults",
+        proxy,
+        direct,
+        "test-token",
+        () -> {
+          direct.close();
+          server.destroy();
+        });
+  }
+
+  static ProxiedApi onRealServer() throws IOException, GeneralSecurityException {
+    TestApiServer api = TestApiServer.shared();
+    String namespace = api.createNamespace("faults");
+    api.adminClient()
+        .rbac()
+        .roleBindings()
+        .inNamespace(namespace)
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("faults-edit")
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "edit")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("faults")
+                .withNamespace(namespace)
+                .endSubject()
+                .build())
+        .create();
+    String token = api.tokenFor(namespace, "faults");
+    HttpClient upstream =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(trusting(api.caCertPem()))
+            .build();
+    FaultProxy proxy = new FaultProxy(api.url(), upstream);
+    return new ProxiedApi(namespace, proxy, api.adminClient(), token, () -> {});
+  }
+
+  private static SSLContext trusting(String caPem) throws IOException, GeneralSecurityException {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry(
+        "kube-testenv-ca",
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    return ssl;
+  }
+
+  ConfigMapStateStore store() {
+    return connected.store();
+  }
+
+  @Override
+  public void close() {
+    connected.client().close();
+    proxy.close();
+    shutdown.run();
+  }
+}
