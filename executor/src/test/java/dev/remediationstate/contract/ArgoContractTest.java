@@ -37,8 +37,11 @@ class ArgoContractTest {
   /** Argo's controller refuses a template nested this deep (controller.go maxAllowedStackDepth). */
   static final int ARGO_MAX_STACK_DEPTH = 100;
 
-  /** The exit codes the README calls safe to re-run: 4 (conflict budget) and 6 (unavailable). */
-  static final Set<Integer> RERUNNABLE = Set.of(4, 6);
+  /**
+   * The exit codes the README calls safe to re-run with the same request id: 4 (conflict budget), 6
+   * (unavailable or outcome unknown), 8 (results not written after the commit).
+   */
+  static final Set<Integer> RERUNNABLE = Set.of(4, 6, 8);
 
   private static final Pattern STEP_OUTPUT =
       Pattern.compile("\\{\\{steps\\.([a-z0-9-]+)\\.outputs\\.parameters\\.([a-z0-9-]+)}}");

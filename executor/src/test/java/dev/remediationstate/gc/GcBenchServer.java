@@ -1,33 +1,33 @@
 package dev.remediationstate.gc;
 
+import dev.remediationstate.it.TestApiServer;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.Status;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Set;
-import java.util.stream.Stream;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import dev.remediationstate.it.TestApiServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The benchmark's API server (executor/bench/gc-bench.sh): the CRUD mock with real paging on
@@ -60,7 +60,11 @@ public final class GcBenchServer {
     } else {
       server =
           new KubernetesMockServer(
-              new Context(), new MockWebServer(), new HashMap<>(), new PagingCrudDispatcher(), false);
+              new Context(),
+              new MockWebServer(),
+              new HashMap<>(),
+              new PagingCrudDispatcher(),
+              false);
       server.init(InetAddress.getLoopbackAddress(), 0);
       Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
       client = server.createClient();

@@ -111,7 +111,7 @@ class GcManifestsTest {
     assertEquals("FailJob", failurePolicy.getAction());
     assertEquals("NotIn", failurePolicy.getOnExitCodes().getOperator());
     assertEquals(
-        List.of(4, 6, 7), failurePolicy.getOnExitCodes().getValues(), "retry only 4, 6, 7");
+        List.of(4, 6, 7, 8), failurePolicy.getOnExitCodes().getValues(), "retry only 4, 6, 7, 8");
     PodSpec pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
     assertEquals("remediation-state-gc", pod.getServiceAccountName());
     assertTrue(pod.getSecurityContext().getRunAsNonRoot());
@@ -152,7 +152,7 @@ class GcManifestsTest {
     assertTrue(retry.at("/backoff/duration").isTextual(), "retry with backoff");
     assertEquals(
         "asInt(lastRetry.exitCode) == 4 || asInt(lastRetry.exitCode) == 6"
-            + " || asInt(lastRetry.exitCode) == 7",
+            + " || asInt(lastRetry.exitCode) == 7 || asInt(lastRetry.exitCode) == 8",
         retry.path("expression").asText());
     JsonNode container = spec.at("/templates/0/container");
     assertTrue(container.get("image").asText().startsWith(IMAGE));

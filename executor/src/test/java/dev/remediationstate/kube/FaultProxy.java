@@ -17,10 +17,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback HTTP proxy in front of an API server (the mock, or the real one over HTTPS) that injects what a struggling real API
- * server does, chosen per request by a {@link Plan}: answer with an error without forwarding, or
- * forward (so a write commits) and then drop the connection or answer 5xx: the "committed, but the
- * response was lost" fault the mock server cannot produce by itself.
+ * A loopback HTTP proxy in front of an API server (the mock, or the real one over HTTPS) that
+ * injects what a struggling real API server does, chosen per request by a {@link Plan}: answer with
+ * an error without forwarding, or forward (so a write commits) and then drop the connection or
+ * answer 5xx: the "committed, but the response was lost" fault the mock server cannot produce by
+ * itself.
  */
 final class FaultProxy implements AutoCloseable {
   private static final Set<String> HOP_BY_HOP =

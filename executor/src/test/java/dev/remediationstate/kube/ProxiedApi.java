@@ -39,7 +39,11 @@ final class ProxiedApi implements AutoCloseable {
   private final Runnable shutdown;
 
   private ProxiedApi(
-      String namespace, FaultProxy proxy, KubernetesClient direct, String token, Runnable shutdown) {
+      String namespace,
+      FaultProxy proxy,
+      KubernetesClient direct,
+      String token,
+      Runnable shutdown) {
     this.namespace = namespace;
     this.proxy = proxy;
     this.direct = direct;
