@@ -19,19 +19,6 @@ LDFLAGS+=" -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/
 LDFLAGS+=" -X k8s.io/component-base/version.gitTreeState=clean"
 LDFLAGS+=" -X k8s.io/component-base/version.buildDate=2026-01-01T00:00:00Z"
 
-key=$( (cd "$here" && cat go.mod go.sum ./*.go; go version; echo "$LDFLAGS") | sha256sum | cut -c1-16)
-cache=${KUBE_TESTENV_CACHE:-$HOME/.cache/kube-testenv}
-bin=$cache/$key/kube-testenv
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
-
-mkdir -p "$cache/$key"
-exec 9>"$cache/$key.lock"
-flock 9
-if [ ! -x "$bin" ]; then
-  echo "kube-testenv: building the test API server (k8s $K8S_VERSION; cold: about 10 min on 2 cores)" >&2
-  start=$(date +%s)
-  (cd "$here" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "$LDFLAGS" -o "$bin.tmp" .)
-  mv "$bin.tmp" "$bin"
-  echo "kube-testenv: built in $(( $(date +%s) - start )) s" >&2
-fi
-echo "$bin"
+# The cache-by-content build is shared with the manifest validators (go-build-cached.sh).
+GO_BUILD_CACHE_DIR=${KUBE_TESTENV_CACHE:-$HOME/.cache/kube-testenv} \
+  exec "$here/go-build-cached.sh" "$here" kube-testenv "$LDFLAGS"

@@ -20,6 +20,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -84,6 +85,67 @@ final class Manifests {
     return files;
   }
 
+  /** Every document of a (possibly multi-document) YAML file, comment-only documents skipped. */
+  static List<JsonNode> documents(Path file) {
+    List<JsonNode> documents = new ArrayList<>();
+    try (var values = YAML.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
+      while (values.hasNextValue()) {
+        JsonNode document = values.nextValue();
+        if (document != null && !document.isNull() && !document.isMissingNode()) {
+          documents.add(document);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    return documents;
+  }
+
+  /** Every kustomization.yaml under tasks/ and examples/. */
+  static List<Path> kustomizations() {
+    return yamlFiles("tasks", "examples").stream()
+        .filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
+        .toList();
+  }
+
+  /** The kustomize transformer configurations ({@code configurations:}) of every kustomization. */
+  static Set<Path> kustomizeConfigurations() {
+    Set<Path> configs = new TreeSet<>();
+    for (Path kustomization : kustomizations()) {
+      tree(kustomization)
+          .path("configurations")
+          .forEach(c -> configs.add(kustomization.resolveSibling(c.asText()).normalize()));
+    }
+    return configs;
+  }
+
+  /**
+   * The manifest files {@code kubectl apply -k dir} installs: its resources, a directory resource
+   * expanded through its own kustomization.yaml, recursively.
+   */
+  static Set<Path> installedBy(Path dir) {
+    Set<Path> files = new TreeSet<>();
+    for (JsonNode resource : tree(dir.resolve("kustomization.yaml")).path("resources")) {
+      Path target = dir.resolve(resource.asText()).normalize();
+      if (Files.isDirectory(target)) {
+        files.addAll(installedBy(target));
+      } else {
+        files.add(target);
+      }
+    }
+    return files;
+  }
+
+  /** The image's entrypoint as jib.yaml (kept equal to the POM's by JibBuildFileTest) builds it. */
+  static List<String> imageEntrypoint() {
+    List<String> entrypoint = new ArrayList<>();
+    tree(root().resolve("jib.yaml")).path("entrypoint").forEach(a -> entrypoint.add(a.asText()));
+    if (entrypoint.isEmpty()) {
+      throw new AssertionError("jib.yaml has no entrypoint");
+    }
+    return entrypoint;
+  }
+
   static JsonNode tree(Path file) {
     try {
       return YAML.readTree(file.toFile());
@@ -102,9 +164,14 @@ final class Manifests {
 
   /** Reads the document strictly into its model; fails naming the file and each unknown field. */
   static <T> T strict(Path file, Class<T> model) {
+    return strict(tree(file), file, model);
+  }
+
+  /** Reads one document of a file strictly into its model. */
+  static <T> T strict(JsonNode document, Path file, Class<T> model) {
     T object;
     try {
-      object = YAML.readValue(file.toFile(), model);
+      object = YAML.treeToValue(document, model);
     } catch (IOException e) {
       throw new AssertionError(root().relativize(file) + ": " + e.getMessage(), e);
     }
@@ -117,13 +184,17 @@ final class Manifests {
   }
 
   static <T> T strict(Path file) {
-    String type = typeOf(tree(file));
+    return strict(tree(file), file);
+  }
+
+  static <T> T strict(JsonNode document, Path file) {
+    String type = typeOf(document);
     @SuppressWarnings("unchecked")
     Class<T> model = (Class<T>) MODELS.get(type);
     if (model == null) {
       throw new AssertionError(root().relativize(file) + ": no model for '" + type + "'");
     }
-    return strict(file, model);
+    return strict(document, file, model);
   }
 
   private static void findUnknown(

@@ -1,9 +1,11 @@
 package dev.remediationstate.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.remediationstate.store.FakeStateStore;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.tekton.v1.ParamSpec;
 import io.fabric8.tekton.v1.Pipeline;
+import io.fabric8.tekton.v1.PipelineRun;
 import io.fabric8.tekton.v1.PipelineTask;
 import io.fabric8.tekton.v1.Step;
 import io.fabric8.tekton.v1.Task;
@@ -38,7 +41,19 @@ import org.junit.jupiter.api.io.TempDir;
  * the step, run as Tekton would run it, writes the results it declares.
  */
 class TektonContractTest {
-  private static final Path TASK_DIR = Manifests.root().resolve("tasks/remediation-state/0.1");
+  private static final Path TASK_FILE =
+      Manifests.root().resolve("tasks/task/remediation-state/0.1/remediation-state.yaml");
+  private static final Path STEP_ACTION_FILE =
+      Manifests.root().resolve("tasks/stepaction/remediation-state/0.1/remediation-state.yaml");
+
+  /**
+   * The kubelet keeps 4096 bytes of termination message per container; Tekton's entrypoint adds its
+   * own entries to the same JSON array: StartedAt ({"key":"StartedAt","value":"2026-01-01T00:
+   * 00:00.000Z","type":3}, 62 bytes and a comma), and on failure ExitCode (about 40) and Reason
+   * (about 45). 512 bytes of headroom cover them with room to spare.
+   */
+  static final int TEKTON_HEADROOM = 512;
+
   private static final Pattern PARAM = Pattern.compile("\\$\\(params\\.([a-z0-9-]+)\\)");
   private static final Pattern STEP_RESULT_PATH =
       Pattern.compile("\\$\\(step\\.results\\.([a-z0-9-]+)\\.path\\)");
@@ -72,23 +87,30 @@ class TektonContractTest {
 
   @Test
   void taskParamsAreExactlyTheExecutorOptionsWithTheirDefaults() {
-    Task task = Manifests.strict(TASK_DIR.resolve("remediation-state.yaml"), Task.class);
-    checkParams(task.getSpec().getParams(), Set.of("request-id"), "Task");
+    Task task = Manifests.strict(TASK_FILE, Task.class);
+    checkParams(task.getSpec().getParams(), Set.of("request-id", "results-limit"), "Task");
     assertEquals("$(context.taskRun.uid)", defaultOf(task.getSpec().getParams(), "request-id"));
+    // One step in the pod: min(4096, 12288 / 1) - headroom.
+    assertEquals(
+        String.valueOf(4096 - TEKTON_HEADROOM),
+        defaultOf(task.getSpec().getParams(), "results-limit"));
   }
 
   @Test
   void stepActionParamsAreExactlyTheExecutorOptionsWithTheirDefaults() {
-    StepAction action =
-        Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
-    checkParams(action.getSpec().getParams(), Set.of("request-id"), "StepAction");
+    StepAction action = Manifests.strict(STEP_ACTION_FILE, StepAction.class);
+    checkParams(action.getSpec().getParams(), Set.of("request-id", "results-limit"), "StepAction");
     assertNull(
         defaultOf(action.getSpec().getParams(), "request-id"), "the Task must pass request-id");
+    // Up to three containers in the pod: min(4096, 12288 / 3) - headroom.
+    assertEquals(
+        String.valueOf(Math.min(4096, 12288 / 3) - TEKTON_HEADROOM),
+        defaultOf(action.getSpec().getParams(), "results-limit"));
   }
 
   @Test
   void taskResultsAreExactlyWhatTheActionsProduce() {
-    Task task = Manifests.strict(TASK_DIR.resolve("remediation-state.yaml"), Task.class);
+    Task task = Manifests.strict(TASK_FILE, Task.class);
     Set<String> declared = new TreeSet<>();
     task.getSpec().getResults().forEach(r -> declared.add(r.getName()));
     checkResults(declared, "Task");
@@ -96,8 +118,7 @@ class TektonContractTest {
 
   @Test
   void stepActionResultsAreExactlyWhatTheActionsProduce() {
-    StepAction action =
-        Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
+    StepAction action = Manifests.strict(STEP_ACTION_FILE, StepAction.class);
     Set<String> declared = new TreeSet<>();
     action.getSpec().getResults().forEach(r -> declared.add(r.getName()));
     checkResults(declared, "StepAction");
@@ -105,14 +126,15 @@ class TektonContractTest {
 
   @Test
   void taskStepRunsEveryActionAndWritesOnlyDeclaredResults() {
-    Task task = Manifests.strict(TASK_DIR.resolve("remediation-state.yaml"), Task.class);
+    Task task = Manifests.strict(TASK_FILE, Task.class);
     assertEquals(1, task.getSpec().getSteps().size());
     Step step = task.getSpec().getSteps().get(0);
     checkNonRoot(step.getSecurityContext(), "Task step");
     assertNull(step.getScript(), "params must not be interpolated into a script");
-    assertTrue(
-        step.getCommand() == null || step.getCommand().isEmpty(),
-        "the image's entrypoint runs the executor");
+    assertEquals(
+        Manifests.imageEntrypoint(),
+        step.getCommand(),
+        "the command is the image's entrypoint, so Tekton never looks it up in the registry");
     Set<String> declared =
         task.getSpec().getResults().stream().map(r -> r.getName()).collect(Collectors.toSet());
     FakeStateStore store = new FakeStateStore();
@@ -137,14 +159,14 @@ class TektonContractTest {
 
   @Test
   void stepActionRunsEveryActionIntoItsStepResultsDirectory() {
-    StepAction stepAction =
-        Manifests.strict(TASK_DIR.resolve("remediation-state-stepaction.yaml"), StepAction.class);
+    StepAction stepAction = Manifests.strict(STEP_ACTION_FILE, StepAction.class);
     var spec = stepAction.getSpec();
     checkNonRoot(spec.getSecurityContext(), "StepAction");
     assertNull(spec.getScript(), "params must not be interpolated into a script");
-    assertTrue(
-        spec.getCommand() == null || spec.getCommand().isEmpty(),
-        "the image's entrypoint runs the executor");
+    assertEquals(
+        Manifests.imageEntrypoint(),
+        spec.getCommand(),
+        "the command is the image's entrypoint, so Tekton never looks it up in the registry");
     FakeStateStore store = new FakeStateStore();
     for (Map.Entry<String, Map<String, String>> turn : turns().entrySet()) {
       String action = turn.getKey();
@@ -202,7 +224,7 @@ class TektonContractTest {
         Manifests.strict(Manifests.root().resolve("examples/tekton/pipeline.yaml"), Pipeline.class);
     Map<String, String> actionOf = new LinkedHashMap<>();
     Map<String, Set<String>> inlineResults = new LinkedHashMap<>();
-    for (PipelineTask t : pipeline.getSpec().getTasks()) {
+    for (PipelineTask t : allTasks(pipeline)) {
       if (t.getTaskRef() != null) {
         assertEquals("remediation-state", t.getTaskRef().getName(), t.getName());
         String action =
@@ -238,7 +260,7 @@ class TektonContractTest {
     }
     assertTrue(references.contains("next.started"), references::toString);
     assertTrue(references.contains("gate.decision"), references::toString);
-    for (PipelineTask t : pipeline.getSpec().getTasks()) {
+    for (PipelineTask t : allTasks(pipeline)) {
       if (t.getWhen() != null) {
         for (WhenExpression when : t.getWhen()) {
           assertTrue(
@@ -247,6 +269,7 @@ class TektonContractTest {
                       v ->
                           v.equals("true")
                               || v.equals("false")
+                              || v.equals("Failed")
                               || v.equals("continue")
                               || v.equals("complete")
                               || v.equals("stop")),
@@ -254,6 +277,176 @@ class TektonContractTest {
         }
       }
     }
+  }
+
+  /**
+   * Least privilege per pipeline task: by default a TaskRun runs as remediation-agent with no
+   * token; exactly the pipeline tasks that run remediation-state get its ServiceAccount. And no
+   * RoleBinding anywhere gives remediation-agent access to ConfigMaps.
+   */
+  @Test
+  void pipelineRunGivesTheStateIdentityToExactlyTheStateTasks() {
+    Path root = Manifests.root();
+    Pipeline pipeline =
+        Manifests.strict(root.resolve("examples/tekton/pipeline.yaml"), Pipeline.class);
+    PipelineRun run =
+        Manifests.strict(root.resolve("examples/tekton/pipelinerun.yaml"), PipelineRun.class);
+    var template = run.getSpec().getTaskRunTemplate();
+    assertEquals("remediation-agent", template.getServiceAccountName());
+    assertEquals(Boolean.FALSE, template.getPodTemplate().getAutomountServiceAccountToken());
+    Map<String, String> identity = new LinkedHashMap<>();
+    run.getSpec()
+        .getTaskRunSpecs()
+        .forEach(spec -> identity.put(spec.getPipelineTaskName(), spec.getServiceAccountName()));
+    Set<String> stateTasks = new TreeSet<>();
+    for (PipelineTask t : allTasks(pipeline)) {
+      if (t.getTaskRef() != null && "remediation-state".equals(t.getTaskRef().getName())) {
+        stateTasks.add(t.getName());
+        assertEquals("remediation-state", identity.get(t.getName()), t.getName());
+      } else {
+        assertFalse(
+            identity.containsKey(t.getName()), t.getName() + " must keep the agent identity");
+      }
+    }
+    assertEquals(stateTasks, identity.keySet(), "taskRunSpecs name only state tasks");
+
+    for (Path file : Manifests.yamlFiles("tasks", "examples")) {
+      for (JsonNode doc : Manifests.documents(file)) {
+        if (!Manifests.typeOf(doc).equals("rbac.authorization.k8s.io/v1/RoleBinding")) {
+          continue;
+        }
+        boolean agent = false;
+        for (JsonNode subject : doc.path("subjects")) {
+          agent |= subject.path("name").asText().equals("remediation-agent");
+        }
+        if (agent) {
+          String role = doc.at("/roleRef/name").asText();
+          assertFalse(
+              rulesOf(role).contains("configmaps"),
+              file + ": remediation-agent is bound to " + role + ", which reaches ConfigMaps");
+        }
+      }
+    }
+  }
+
+  /**
+   * Deadlines everywhere, retries on the state tasks, and a finally task that records a failed
+   * turn: record-feedback under when $(tasks.status) in [Failed], with a finding the executor
+   * accepts once the context variables are filled in.
+   */
+  @Test
+  void pipelineHasDeadlinesAndRecordsAFailedTurn() {
+    Path root = Manifests.root();
+    Pipeline pipeline =
+        Manifests.strict(root.resolve("examples/tekton/pipeline.yaml"), Pipeline.class);
+    PipelineRun run =
+        Manifests.strict(root.resolve("examples/tekton/pipelinerun.yaml"), PipelineRun.class);
+    var timeouts = run.getSpec().getTimeouts();
+    assertTrue(
+        timeouts.getPipeline() != null
+            && timeouts.getTasks() != null
+            && timeouts.getFinally() != null,
+        "PipelineRun timeouts: pipeline, tasks and finally");
+    for (PipelineTask t : allTasks(pipeline)) {
+      assertTrue(t.getTimeout() != null, t.getName() + " has no timeout");
+      if (t.getTaskRef() != null) {
+        assertTrue(t.getRetries() != null && t.getRetries() > 0, t.getName() + " retries");
+      }
+    }
+    PipelineTask recordFailure =
+        pipeline.getSpec().getFinally().stream()
+            .filter(t -> t.getTaskRef() != null)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no finally task records the failure"));
+    assertEquals("record-feedback", paramOf(recordFailure, "action"));
+    assertTrue(
+        recordFailure.getWhen().stream()
+            .anyMatch(
+                w ->
+                    w.getInput().equals("$(tasks.status)")
+                        && w.getValues().equals(List.of("Failed"))),
+        "record-failure runs only when the turn failed");
+    String finding =
+        paramOf(recordFailure, "feedback")
+            .replace("$(context.pipelineRun.name)", "remediation-turn-x7k2q")
+            .replace("$(context.pipelineRun.uid)", TASK_RUN_UID);
+    FakeStateStore store = new FakeStateStore();
+    List<List<String>> runs =
+        List.of(
+            List.of("init"),
+            List.of("next-iteration"),
+            List.of("record-feedback", "--feedback", finding),
+            List.of("record-feedback", "--feedback", finding));
+    for (int i = 0; i < runs.size(); i++) {
+      List<String> all = new ArrayList<>(runs.get(i));
+      all.addAll(List.of("--task-id", "failed-turn", "--request-id", "failed-" + i));
+      all.addAll(List.of("--results-dir", scratch.resolve("failed-" + i).toString()));
+      ExecutorContract.Run result = ExecutorContract.run(store, all, Map.of(), Optional.empty());
+      assertEquals(0, result.exitCode(), runs.get(i).get(0) + ": " + result.err());
+      if (i == 3) {
+        assertEquals(
+            "false",
+            ExecutorContract.readResults(scratch.resolve("failed-" + i)).get("recorded"),
+            "a second failure record of the same run is a duplicate (sourceRef)");
+      }
+    }
+  }
+
+  /** Every use of the StepAction passes the TaskRun's uid, stable across retries, as request id. */
+  @Test
+  void everyStepActionUsePassesTheTaskRunUid() {
+    List<String> uses = new ArrayList<>();
+    for (Path file : Manifests.yamlFiles("tasks", "examples")) {
+      for (JsonNode doc : Manifests.documents(file)) {
+        ManifestsTest.forEachObject(
+            doc,
+            "",
+            (path, node) -> {
+              if (node.path("ref").path("name").asText().equals("remediation-state")) {
+                String requestId = "";
+                for (JsonNode p : node.path("params")) {
+                  if (p.path("name").asText().equals("request-id")) {
+                    requestId = p.path("value").asText();
+                  }
+                }
+                uses.add(file + path);
+                assertEquals("$(context.taskRun.uid)", requestId, file + path);
+              }
+            });
+      }
+    }
+    assertTrue(uses.size() >= 3, uses::toString);
+  }
+
+  private static Set<String> rulesOf(String role) {
+    Set<String> resources = new TreeSet<>();
+    for (Path file : Manifests.yamlFiles("tasks", "examples")) {
+      for (JsonNode doc : Manifests.documents(file)) {
+        if (Manifests.typeOf(doc).equals("rbac.authorization.k8s.io/v1/Role")
+            && doc.at("/metadata/name").asText().equals(role)) {
+          doc.path("rules")
+              .forEach(r -> r.path("resources").forEach(x -> resources.add(x.asText())));
+        }
+      }
+    }
+    return resources;
+  }
+
+  private static String paramOf(PipelineTask task, String name) {
+    return task.getParams().stream()
+        .filter(p -> p.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(task.getName() + " has no param " + name))
+        .getValue()
+        .getStringVal();
+  }
+
+  static List<PipelineTask> allTasks(Pipeline pipeline) {
+    List<PipelineTask> all = new ArrayList<>(pipeline.getSpec().getTasks());
+    if (pipeline.getSpec().getFinally() != null) {
+      all.addAll(pipeline.getSpec().getFinally());
+    }
+    return all;
   }
 
   private void checkParams(List<ParamSpec> params, Set<String> ownDefaults, String where) {

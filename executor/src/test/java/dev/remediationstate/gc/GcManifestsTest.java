@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /** The gc manifests are valid Kubernetes objects with the settings the README promises. */
 class GcManifestsTest {
   static final Path CRONJOB = Path.of("..", "tasks", "gc", "0.1", "gc-cronjob.yaml");
-  static final Path CRON_WORKFLOW = Path.of("..", "examples", "argo", "gc-cronworkflow.yaml");
-  static final String IMAGE = "ghcr.io/remediation-state/remediation-state:0.1.0";
+  static final Path GC_RBAC = Path.of("..", "tasks", "rbac", "gc.yaml");
+  static final Path CRON_WORKFLOW = Path.of("..", "tasks", "argo", "gc-cronworkflow.yaml");
+  static final String IMAGE = "ghcr.io/remediation-state/remediation-state:0.1.0@sha256:";
 
   static List<HasMetadata> load(Path path) throws Exception {
     try (InputStream in = Files.newInputStream(path)) {
@@ -89,7 +90,8 @@ class GcManifestsTest {
 
   @Test
   void cronJobManifestIsValidAndLocksDown() throws Exception {
-    List<HasMetadata> objects = load(CRONJOB);
+    List<HasMetadata> objects = new ArrayList<>(load(GC_RBAC));
+    objects.addAll(load(CRONJOB));
     assertEquals(
         List.of("ServiceAccount", "Role", "RoleBinding", "CronJob"),
         objects.stream().map(HasMetadata::getKind).toList());
@@ -102,11 +104,19 @@ class GcManifestsTest {
     assertTrue(cron.getSpec().getStartingDeadlineSeconds() > 0);
     assertTrue(cron.getSpec().getSuccessfulJobsHistoryLimit() > 0);
     assertTrue(cron.getSpec().getFailedJobsHistoryLimit() > 0);
+    var job = cron.getSpec().getJobTemplate().getSpec();
+    assertTrue(job.getActiveDeadlineSeconds() > 0, "a hung run must end");
+    assertTrue(job.getBackoffLimit() > 0);
+    var failurePolicy = job.getPodFailurePolicy().getRules().get(0);
+    assertEquals("FailJob", failurePolicy.getAction());
+    assertEquals("NotIn", failurePolicy.getOnExitCodes().getOperator());
+    assertEquals(
+        List.of(4, 6, 7, 8), failurePolicy.getOnExitCodes().getValues(), "retry only 4, 6, 7, 8");
     PodSpec pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
     assertEquals("remediation-state-gc", pod.getServiceAccountName());
     assertTrue(pod.getSecurityContext().getRunAsNonRoot());
     Container gc = pod.getContainers().get(0);
-    assertEquals(IMAGE, gc.getImage());
+    assertTrue(gc.getImage().startsWith(IMAGE), gc.getImage());
     assertEquals(List.of("gc"), gc.getArgs());
     assertTrue(gc.getSecurityContext().getReadOnlyRootFilesystem());
     assertFalse(gc.getSecurityContext().getAllowPrivilegeEscalation());
@@ -127,10 +137,26 @@ class GcManifestsTest {
   void argoCronWorkflowRunsTheSameGc() throws Exception {
     JsonNode wf = new ObjectMapper(new YAMLFactory()).readTree(CRON_WORKFLOW.toFile());
     assertEquals("CronWorkflow", wf.get("kind").asText());
-    assertEquals("0 */6 * * *", wf.at("/spec/schedule").asText());
+    // Argo 4 accepts only the list; 3.6 and later accept both: ship the list alone.
+    assertTrue(wf.at("/spec/schedule").isMissingNode(), "spec.schedule is rejected by Argo 4");
+    assertEquals("[\"0 */6 * * *\"]", wf.at("/spec/schedules").toString());
     assertEquals("Forbid", wf.at("/spec/concurrencyPolicy").asText());
-    JsonNode container = wf.at("/spec/workflowSpec/templates/0/container");
-    assertEquals(IMAGE, container.get("image").asText());
+    assertTrue(wf.at("/spec/startingDeadlineSeconds").asInt() > 0);
+    assertTrue(wf.at("/spec/successfulJobsHistoryLimit").asInt() > 0);
+    assertTrue(wf.at("/spec/failedJobsHistoryLimit").asInt() > 0);
+    JsonNode spec = wf.at("/spec/workflowSpec");
+    assertTrue(spec.path("activeDeadlineSeconds").asInt() > 0, "a hung run must end (Forbid)");
+    assertTrue(spec.at("/podGC/strategy").isTextual(), "podGC");
+    assertTrue(spec.at("/ttlStrategy").isObject(), "ttlStrategy");
+    JsonNode retry = spec.at("/templates/0/retryStrategy");
+    assertTrue(retry.at("/backoff/duration").isTextual(), "retry with backoff");
+    assertEquals(
+        "asInt(lastRetry.exitCode) == 4 || asInt(lastRetry.exitCode) == 6"
+            + " || asInt(lastRetry.exitCode) == 7 || asInt(lastRetry.exitCode) == 8",
+        retry.path("expression").asText());
+    JsonNode container = spec.at("/templates/0/container");
+    assertTrue(container.get("image").asText().startsWith(IMAGE));
+    assertTrue(container.get("command").size() > 0, "explicit command: no registry lookup");
     assertEquals("gc", container.at("/args/0").asText());
     assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean());
     assertEquals("remediation-state-gc", wf.at("/spec/workflowSpec/serviceAccountName").asText());

@@ -45,6 +45,7 @@ class ShippedRbacIT {
             "tasks/rbac/service-account.yaml",
             "tasks/rbac/role.yaml",
             "tasks/rbac/role-binding.yaml",
+            "tasks/rbac/gc.yaml",
             "tasks/gc/0.1/gc-cronjob.yaml")) {
       try (InputStream in = Files.newInputStream(root.resolve(file))) {
         for (HasMetadata doc : api.adminClient().load(in).items()) {
