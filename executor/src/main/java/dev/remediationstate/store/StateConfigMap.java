@@ -87,7 +87,7 @@ public final class StateConfigMap {
    */
   public static RemediationState decode(StateObject object, TaskId taskId) {
     String where = "configmap/" + object.name();
-    StoredLayout.Keys keys = StoredLayout.read(object);
+    StoredLayout.Keys keys = StoredLayout.readLive(object);
     if (keys.foreignCodec().isPresent()) {
       throw new InvalidStateException(
           where

@@ -82,6 +82,19 @@ public final class StoredLayout {
 
   /** Decodes every key of {@code object}; never throws. */
   public static Keys read(StateObject object) {
+    return read(object, true);
+  }
+
+  /**
+   * Decodes what an action builds on: {@code state.json} and the live history (and notices a
+   * history of another codec). The backups, journal and set-aside copies are left undecoded
+   * (absent): actions never read them, and {@code recover} reads everything with {@link #read}.
+   */
+  public static Keys readLive(StateObject object) {
+    return read(object, false);
+  }
+
+  private static Keys read(StateObject object, boolean everything) {
     String where = "configmap/" + object.name();
     Optional<String> foreign = Optional.empty();
     Slot<List<FeedbackEntry>> history = Slot.absent(StateConfigMap.KEY_FEEDBACK);
@@ -95,6 +108,17 @@ public final class StoredLayout {
       }
       history = history(e.getKey(), e.getValue(), where);
     }
+    Slot<RemediationState> state = state(object.data().get(StateConfigMap.KEY_STATE), where);
+    if (!everything) {
+      return new Keys(
+          state,
+          history,
+          Slot.absent(StateBackup.KEY),
+          Slot.absent(StateBackup.HISTORY_KEY),
+          Slot.absent(JOURNAL_KEY),
+          List.of(),
+          foreign);
+    }
     List<String> preserved = new ArrayList<>();
     object.data().keySet().stream()
         .filter(k -> k.startsWith(PRESERVED_STATE_PREFIX))
@@ -104,7 +128,7 @@ public final class StoredLayout {
         .forEach(preserved::add);
     byte[] historyBackup = object.binaryData().get(StateBackup.HISTORY_KEY);
     return new Keys(
-        state(object.data().get(StateConfigMap.KEY_STATE), where),
+        state,
         history,
         StateBackup.readSlot(object),
         historyBackup == null
