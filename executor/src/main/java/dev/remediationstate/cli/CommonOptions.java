@@ -49,7 +49,7 @@ public final class CommonOptions {
 
   @Option(
       names = "--results-limit",
-      defaultValue = "${env:RS_RESULTS_LIMIT:-4096}",
+      defaultValue = "${env:RS_RESULTS_LIMIT:-3584}",
       description =
           "Bytes of termination message the results may take (default ${DEFAULT-VALUE})."
               + " Env: RS_RESULTS_LIMIT.")

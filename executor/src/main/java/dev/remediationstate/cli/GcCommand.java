@@ -110,7 +110,7 @@ final class GcCommand implements Callable<Integer> {
 
   @Option(
       names = "--results-limit",
-      defaultValue = "${env:RS_RESULTS_LIMIT:-4096}",
+      defaultValue = "${env:RS_RESULTS_LIMIT:-3584}",
       description =
           "Bytes of termination message the results may take (default ${DEFAULT-VALUE})."
               + " Env: RS_RESULTS_LIMIT.")

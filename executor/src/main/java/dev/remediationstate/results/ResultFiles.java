@@ -24,8 +24,12 @@ import java.util.Map;
  * {"key":..,"value":..,"type":1}}.
  */
 public final class ResultFiles implements ResultSink {
-  /** Tekton's per-container termination message limit in bytes. */
-  public static final int DEFAULT_LIMIT = 4096;
+  /**
+   * The results' default share of a step's termination message: the kubelet's 4096 bytes per
+   * container less 512 bytes of headroom for the entries Tekton's entrypoint adds itself
+   * (StartedAt, ExitCode, Reason: at most 157 bytes; docs/tekton.md has the arithmetic).
+   */
+  public static final int DEFAULT_LIMIT = 3584;
 
   private final Path directory;
   private final int limit;
