@@ -101,6 +101,13 @@ class CrashIT {
           serve[0].awaitReady(Duration.ofSeconds(60));
         }
         creator.join();
+        System.out.println(
+            "CrashIT: "
+                + kills
+                + " kills over "
+                + loops * (iterations + 1)
+                + " CustomRuns, seed "
+                + seed);
         assertTrue(
             kills >= Integer.getInteger("rs.serve.crash.minKills", 3),
             "only " + kills + " kills (seed " + seed + "); the test proves little");

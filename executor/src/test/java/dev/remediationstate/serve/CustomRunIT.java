@@ -196,8 +196,12 @@ class CustomRunIT {
     assertEquals(1, timedOut.path("status").path("retriesStatus").size(), "one retry, recorded");
     assertEquals(
         "CustomRunTimedOut",
-        condition(timedOut.path("status").path("retriesStatus").get(0))
-            .get()
+        timedOut
+            .path("status")
+            .path("retriesStatus")
+            .get(0)
+            .path("conditions")
+            .get(0)
             .path("reason")
             .asText());
   }
