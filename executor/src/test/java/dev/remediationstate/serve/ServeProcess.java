@@ -48,15 +48,21 @@ final class ServeProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-XX:-UsePerfData",
-                "-Xss512k",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.remediationstate.cli.Main",
-                "serve",
-                "--namespaces=" + namespace,
-                "--lease-namespace=" + namespace,
-                "--identity=" + identity,
-                "--ops-port=" + port));
+                "-Xss512k"));
+    String jvm = System.getProperty("rs.serve.jvmOptions", "").trim();
+    if (!jvm.isEmpty()) {
+      command.addAll(List.of(jvm.split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.remediationstate.cli.Main",
+            "serve",
+            "--namespaces=" + namespace,
+            "--lease-namespace=" + namespace,
+            "--identity=" + identity,
+            "--ops-port=" + port));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment()
