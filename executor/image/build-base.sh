@@ -22,10 +22,11 @@ uid=65532
 #   jdk.crypto.ec    EC TLS suites (an empty alias of java.base since JDK 22; kept so that
 #                    flags and docs written for older JDKs still hold)
 #   jdk.unsupported  sun.misc.Unsafe, looked up by reflection (commons-io)
+#   jdk.httpserver   com.sun.net.httpserver: serve's /livez, /readyz and /metrics
 # java.desktop (java.beans) is left out: Jackson, snakeyaml and commons-lang3 only probe it
 # and it would add 9 MB gzipped. java.naming is left out: Jackson names it only in its
 # deserialization block list.
-modules=java.base,java.logging,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported
+modules=java.base,java.logging,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,jdk.httpserver
 
 if [[ ! -x $java25/bin/jlink ]]; then
   echo "build-base: no jlink in $java25; set JAVA25 to a JDK 25 home" >&2

@@ -43,7 +43,8 @@ public final class Cli implements Runnable {
             .addSubcommand(new GateCommand(wiring))
             .addSubcommand(new ShowCommand(wiring))
             .addSubcommand(new GcCommand(wiring))
-            .addSubcommand(new RecoverCommand(wiring));
+            .addSubcommand(new RecoverCommand(wiring))
+            .addSubcommand(new ServeCommand(wiring));
     cli.setOut(out);
     cli.setErr(err);
     ExitCodes.install(cli);
@@ -68,7 +69,8 @@ public final class Cli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "an action is required: init, next-iteration, record-feedback, gate, show, recover or gc");
+        "an action is required: init, next-iteration, record-feedback, gate, show, recover, gc"
+            + " or serve");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -35,6 +35,14 @@ final class ProductionWiring implements Wiring {
   }
 
   @Override
+  public KubeConnection.Connected connect() {
+    KubeConnection.Connected connected =
+        new KubeConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT).connect(null);
+    client = connected.client();
+    return connected;
+  }
+
+  @Override
   public Clock clock() {
     return Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
   }

@@ -1,6 +1,7 @@
 package dev.remediationstate.cli;
 
 import dev.remediationstate.gc.GcEdges;
+import dev.remediationstate.kube.KubeConnection;
 import dev.remediationstate.store.Sleeper;
 import dev.remediationstate.store.StateStore;
 import java.io.InputStream;
@@ -22,6 +23,14 @@ public interface Wiring extends AutoCloseable {
    * the flag. Only the gc command calls it.
    */
   GcEdges gcEdges(String namespaceFlag);
+
+  /**
+   * The API connection of the long-running {@code serve} mode (the namespace is the pod's or the
+   * kubeconfig context's). Only {@code serve} calls it.
+   */
+  default KubeConnection.Connected connect() {
+    throw new UnsupportedOperationException("this wiring has no API connection for serve");
+  }
 
   Clock clock();
 

@@ -90,7 +90,7 @@ public final class ConfigMapStateStore implements StateStore {
     }
   }
 
-  static StateObject toObject(ConfigMap cm) {
+  public static StateObject toObject(ConfigMap cm) {
     Map<String, byte[]> binary = new LinkedHashMap<>();
     if (cm.getBinaryData() != null) {
       cm.getBinaryData().forEach((k, v) -> binary.put(k, Base64.getDecoder().decode(v)));
