@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 
+	"github.com/spf13/cobra"
+
+	"github.com/argoproj/argo-workflows/v3/cmd/argo/commands/executorplugin"
 	wfv1 "github.com/argoproj/argo-workflows/v3/pkg/apis/workflow/v1alpha1"
 	executorplugins "github.com/argoproj/argo-workflows/v3/pkg/plugins/executor"
 	"github.com/argoproj/argo-workflows/v3/workflow/executor/plugins/rpc"
@@ -24,3 +27,6 @@ const succeeded = wfv1.NodeSucceeded
 func newPlugin(address, token string) executor { return rpc.New(address, token) }
 
 func background() context.Context { return context.Background() }
+
+// newExecutorPluginCommand is "argo executor-plugin" of the argo CLI.
+func newExecutorPluginCommand() *cobra.Command { return executorplugin.NewRootCommand() }

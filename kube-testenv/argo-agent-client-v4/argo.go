@@ -4,6 +4,9 @@ import (
 	"context"
 	"os"
 
+	"github.com/spf13/cobra"
+
+	"github.com/argoproj/argo-workflows/v4/cmd/argo/commands/executorplugin"
 	wfv1 "github.com/argoproj/argo-workflows/v4/pkg/apis/workflow/v1alpha1"
 	executorplugins "github.com/argoproj/argo-workflows/v4/pkg/plugins/executor"
 	"github.com/argoproj/argo-workflows/v4/util/logging"
@@ -31,3 +34,6 @@ func background() context.Context {
 	return logging.WithLogger(context.Background(),
 		logging.NewSlogLoggerCustom(logging.Warn, logging.Text, os.Stderr))
 }
+
+// newExecutorPluginCommand is "argo executor-plugin" of the argo CLI.
+func newExecutorPluginCommand() *cobra.Command { return executorplugin.NewRootCommand() }

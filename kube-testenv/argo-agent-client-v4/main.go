@@ -15,6 +15,10 @@
 //
 // deadlineMillis > 0 gives a call a context deadline, so the client gives up before the reply
 // comes: the reply is lost, as when the agent is restarted while a call is in flight.
+// "argo-agent-client executor-plugin build DIR" is Argo's own "argo executor-plugin build DIR"
+// (cmd/argo/commands/executorplugin): it writes DIR/<name>-executor-plugin-configmap.yaml and
+// DIR/README.md from DIR/plugin.yaml, so tests can check a shipped ConfigMap against it.
+//
 // The same main.go is built against v3 and v4 of the argo-workflows module; argo.go holds the
 // version's imports.
 package main
@@ -57,6 +61,14 @@ type report struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "executor-plugin" {
+		cmd := newExecutorPluginCommand()
+		cmd.SetArgs(os.Args[2:])
+		if err := cmd.Execute(); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
 	var req request
 	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
 		fmt.Fprintln(os.Stderr, "argo-agent-client: stdin is not a request:", err)
