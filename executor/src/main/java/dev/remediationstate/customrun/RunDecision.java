@@ -20,8 +20,8 @@ import java.util.Optional;
  *   <li>{@code spec.status: RunCancelled}: False/{@code CustomRunCancelled} with {@code
  *       spec.statusMessage}, without running the action;
  *   <li>the attempt ran longer than {@code spec.timeout} (counted from {@code status.startTime},
- *       else the creation time): a retry if {@code len(retriesStatus) < spec.retries}, else
- *       False/{@code CustomRunTimedOut};
+ *       which the controller sets when it starts an attempt, as Tekton's {@code HasTimedOut}): a
+ *       retry if {@code len(retriesStatus) < spec.retries}, else False/{@code CustomRunTimedOut};
  *   <li>workspaces: False/{@code CustomRunWorkspaceNotSupported};
  *   <li>an invalid param: False/{@code InvalidParam<Name>} (retries cannot fix a param);
  *   <li>the action's results: True/{@code Succeeded} with the results; a {@code gate} with {@code
@@ -72,7 +72,7 @@ public final class RunDecision {
     if (run.done()) {
       return new Nothing(Optional.empty());
     }
-    Instant attemptStart = run.startTime().orElse(run.created());
+    Instant attemptStart = run.startTime().orElse(now);
     if (run.cancelled()) {
       String message =
           run.statusMessage().isEmpty() ? "CustomRun was cancelled" : run.statusMessage();
@@ -131,7 +131,7 @@ public final class RunDecision {
           "param wait-for-approval must be true or false, and only for gate",
           now);
     }
-    return new Execute(action, params, run.startTime().orElse(now));
+    return new Execute(action, params, attemptStart);
   }
 
   public Step afterAction(CustomRun run, Execute execute, ActionReply reply, Instant now) {
@@ -200,7 +200,7 @@ public final class RunDecision {
 
   /** When the controller must look again to notice a timeout, empty without one. */
   public static Optional<Duration> timeoutCheck(CustomRun run, Instant now) {
-    Instant attemptStart = run.startTime().orElse(run.created());
+    Instant attemptStart = run.startTime().orElse(now);
     return untilTimeout(run, attemptStart, now).map(d -> d.isNegative() ? Duration.ZERO : d);
   }
 

@@ -1,0 +1,57 @@
+package dev.remediationstate.serve;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Where the serve ITs run: the cluster named by {@code -Dit.kubeconfig} (a real one, through the
+ * Maven property), else the shared test API server. Each test class gets a fresh namespace, and the
+ * CustomRun CRD of Tekton v1.15.0 is installed.
+ */
+final class ServeEnv implements AutoCloseable {
+  final Path kubeconfig;
+  final KubernetesClient admin;
+  final String namespace;
+
+  private ServeEnv(Path kubeconfig, KubernetesClient admin, String namespace) {
+    this.kubeconfig = kubeconfig;
+    this.admin = admin;
+    this.namespace = namespace;
+  }
+
+  static ServeEnv create(String prefix) throws Exception {
+    String configured = System.getProperty("rs.it.kubeconfig", "");
+    Assumptions.assumeTrue(
+        !configured.isBlank() && Files.isRegularFile(Path.of(configured)),
+        "no API server: give -Dit.kubeconfig=<file>");
+    Path kubeconfig = Path.of(configured);
+    KubernetesClient admin =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+            .build();
+    String namespace = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    admin
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    TektonRuns.installCrd(admin);
+    return new ServeEnv(kubeconfig, admin, namespace);
+  }
+
+  TektonRuns runs() {
+    return new TektonRuns(admin, namespace);
+  }
+
+  @Override
+  public void close() {
+    admin.namespaces().withName(namespace).delete();
+    admin.close();
+  }
+}
