@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	kube-testenv [--port N] [--etcd-port N] DIR
+//	kube-testenv [--port N] [--etcd-port N] DIR [kube-apiserver flags...]
 //
 // It makes DIR/pki (a CA, the serving certificate, an admin client certificate in
 // system:masters, the ServiceAccount signing key), DIR/admin.kubeconfig and DIR/etcd, starts
@@ -35,6 +35,7 @@ import (
 	"syscall"
 	"time"
 
+	"go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/server/v3/embed"
 	"k8s.io/component-base/cli"
 	_ "k8s.io/component-base/logs/json/register"
@@ -48,8 +49,8 @@ func main() {
 	etcdPort := flag.Int("etcd-port", 0, "etcd client port on 127.0.0.1 (0: a free one)")
 	verbosity := flag.Int("v", 0, "API server log verbosity")
 	flag.Parse()
-	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: kube-testenv [--port N] [--etcd-port N] DIR")
+	if flag.NArg() < 1 {
+		fmt.Fprintln(os.Stderr, "usage: kube-testenv [--port N] [--etcd-port N] DIR [kube-apiserver flags...]")
 		os.Exit(2)
 	}
 	dir, err := filepath.Abs(flag.Arg(0))
@@ -95,6 +96,8 @@ func main() {
 		}
 	}()
 
+	compactOnRequest(etcd, dir)
+
 	// 2. PKI and the admin kubeconfig.
 	caKey, caCert := newCert(nil, nil, &x509.Certificate{
 		Subject: pkix.Name{CommonName: "kube-testenv-ca"}, IsCA: true, BasicConstraintsValid: true,
@@ -138,6 +141,7 @@ func main() {
 		"--service-cluster-ip-range=10.96.0.0/16", "--endpoint-reconciler-type=none",
 		"--profiling=false", "--v=" + strconv.Itoa(*verbosity),
 	}
+	os.Args = append(os.Args, flag.Args()[1:]...)
 	code := cli.Run(app.NewAPIServerCommand())
 	etcd.Close()
 	os.Exit(code)
@@ -156,6 +160,25 @@ func exitWithParent() {
 				time.Sleep(10 * time.Second)
 				os.Exit(3)
 			}
+		}
+	}()
+}
+
+// compactOnRequest compacts etcd at its current revision whenever DIR/compact appears, then
+// removes the file: a test's way to expire continue tokens and watch resourceVersions (HTTP 410)
+// at an exact point, as a real cluster's periodic compaction does.
+func compactOnRequest(e *embed.Etcd, dir string) {
+	request := filepath.Join(dir, "compact")
+	go func() {
+		for range time.Tick(20 * time.Millisecond) {
+			if _, err := os.Stat(request); err != nil {
+				continue
+			}
+			rev := e.Server.KV().Rev()
+			if _, err := e.Server.Compact(context.Background(), &etcdserverpb.CompactionRequest{Revision: rev, Physical: true}); err != nil {
+				fmt.Fprintln(os.Stderr, "kube-testenv: compact:", err)
+			}
+			_ = os.Remove(request)
 		}
 	}()
 }

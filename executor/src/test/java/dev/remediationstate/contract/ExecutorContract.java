@@ -42,7 +42,7 @@ final class ExecutorContract {
    * operator's repair, show prints the state for people (its --feedback is a switch, not the
    * finding record-feedback takes). A new subcommand must be added to one of the two sets.
    */
-  static final Set<String> NOT_IN_TASK = Set.of("gc", "recover", "show");
+  static final Set<String> NOT_IN_TASK = Set.of("gc", "recover", "show", "serve");
 
   /**
    * Options the Task sets itself instead of taking them as params: results go to the directory

@@ -34,16 +34,24 @@ final class Manifests {
 
   /** The fabric8 model for each apiVersion/kind the repository ships. */
   static final Map<String, Class<?>> MODELS =
-      Map.of(
-          "tekton.dev/v1/Task", io.fabric8.tekton.v1.Task.class,
-          "tekton.dev/v1/Pipeline", io.fabric8.tekton.v1.Pipeline.class,
-          "tekton.dev/v1/PipelineRun", io.fabric8.tekton.v1.PipelineRun.class,
-          "tekton.dev/v1/TaskRun", io.fabric8.tekton.v1.TaskRun.class,
-          "tekton.dev/v1beta1/StepAction", io.fabric8.tekton.v1beta1.StepAction.class,
-          "v1/ServiceAccount", ServiceAccount.class,
-          "rbac.authorization.k8s.io/v1/Role", Role.class,
-          "rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class,
-          "batch/v1/CronJob", CronJob.class);
+      Map.ofEntries(
+          Map.entry("tekton.dev/v1/Task", io.fabric8.tekton.v1.Task.class),
+          Map.entry("tekton.dev/v1/Pipeline", io.fabric8.tekton.v1.Pipeline.class),
+          Map.entry("tekton.dev/v1/PipelineRun", io.fabric8.tekton.v1.PipelineRun.class),
+          Map.entry("tekton.dev/v1/TaskRun", io.fabric8.tekton.v1.TaskRun.class),
+          Map.entry("tekton.dev/v1beta1/StepAction", io.fabric8.tekton.v1beta1.StepAction.class),
+          Map.entry("v1/ServiceAccount", ServiceAccount.class),
+          Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
+          Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
+          Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
+          Map.entry(
+              "rbac.authorization.k8s.io/v1/ClusterRole",
+              io.fabric8.kubernetes.api.model.rbac.ClusterRole.class),
+          Map.entry("batch/v1/CronJob", CronJob.class),
+          Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
+          Map.entry(
+              "policy/v1/PodDisruptionBudget",
+              io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class));
 
   /** Argo has no fabric8 model: its kinds are checked as trees by ArgoContractTest. */
   static final Set<String> ARGO_KINDS =

@@ -154,6 +154,10 @@ class FeedbackHistoryIT {
     assertEquals(3, page2.get("nextPage").asInt());
 
     assertNoSecretStored();
+    System.err.printf(
+        "FeedbackHistoryIT: largest object written or stored: %,d bytes (budget %,d, API limit"
+            + " %,d)%n",
+        largest, StateConfigMap.BUDGET, StateConfigMap.API_LIMIT);
   }
 
   /**
@@ -179,6 +183,9 @@ class FeedbackHistoryIT {
     }
   }
 
+  /** The largest object seen, as the API server counts it: reported at the end of the run. */
+  private static long largest;
+
   private static void checkSize(String name, JsonNode configMap) {
     long size = 0;
     for (JsonNode v : iterable(configMap.path("data"))) {
@@ -188,6 +195,7 @@ class FeedbackHistoryIT {
       size += Base64.getDecoder().decode(v.asText()).length;
     }
     assertTrue(size > 0, name + " is empty");
+    largest = Math.max(largest, size);
     assertTrue(size < StateConfigMap.API_LIMIT, name + " holds " + size + " bytes");
     assertTrue(size <= StateConfigMap.BUDGET, name + " over budget: " + size);
   }

@@ -1,5 +1,6 @@
 package dev.remediationstate.image;
 
+import dev.remediationstate.it.TestApiServer;
 import dev.remediationstate.it.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,9 @@ public final class AotTraining {
 
   static int train(Path imageTar, Path outDir) throws Exception {
     Path work = Files.createTempDirectory("aot-training");
-    try (TestCluster cluster = TestCluster.start()) {
+    // The real test API server where it can run; elsewhere the CRUD mock (same requests, no TLS).
+    try (TestCluster cluster =
+        TestApiServer.available() ? TestCluster.start() : TestCluster.startMock()) {
       ImageScripts scripts = ImageScripts.against(cluster, work);
       List<String> args = new ArrayList<>(List.of(imageTar.toString(), outDir.toString(), "--"));
       args.addAll(workload(TestCluster.uniqueTaskId("aot")));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,16 @@ public final class CliProcess {
 
   public static Run run(TestCluster cluster, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
+    Map<String, String> all = new HashMap<>();
+    all.put("KUBECONFIG", cluster.kubeconfig().toString());
+    all.put("RS_NAMESPACE", cluster.namespace());
+    all.putAll(env);
+    return run(all, args);
+  }
+
+  /** Runs the CLI with {@code env} alone naming the API: {@code KUBECONFIG} and the like. */
+  public static Run run(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
             List.of(javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", cliJar()));
@@ -30,8 +41,7 @@ public final class CliProcess {
     pb.environment()
         .keySet()
         .removeIf(k -> k.startsWith("RS_") || k.equals("KUBERNETES_SERVICE_HOST"));
-    pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-    pb.environment().put("RS_NAMESPACE", cluster.namespace());
+    pb.environment().remove("KUBECONFIG");
     pb.environment().putAll(env);
     Process p = pb.start();
     p.getOutputStream().close();

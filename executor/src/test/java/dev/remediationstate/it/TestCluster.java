@@ -19,10 +19,13 @@ import java.util.HashMap;
 import java.util.UUID;
 
 /**
- * The Kubernetes API an integration test runs against. By default the fabric8 mock server in CRUD
- * mode on loopback; with the {@code real-cluster} Maven profile (system property {@code
- * rs.it.kubeconfig}) the cluster that kubeconfig names, in namespace {@code rs.it.namespace}
- * (default {@code default}). Task ids are unique per run so tests never collide on a real cluster.
+ * The Kubernetes API an integration test runs against. By default the suite's real test API server
+ * ({@link TestApiServer}: kube-apiserver + etcd) in a fresh namespace per cluster, as its admin;
+ * the test is skipped with one line where that server cannot run (no Go). With the {@code
+ * real-cluster} Maven profile (system property {@code rs.it.kubeconfig}) the cluster that
+ * kubeconfig names, in namespace {@code rs.it.namespace} (default {@code default}). {@link
+ * #startMock()} is the fabric8 CRUD mock, for the few callers that need no real server (the image
+ * build's AOT training where Go is absent). Task ids are unique per run so tests never collide.
  */
 public final class TestCluster implements AutoCloseable {
   private final KubernetesMockServer server;
@@ -41,6 +44,19 @@ public final class TestCluster implements AutoCloseable {
       String ns = System.getProperty("rs.it.namespace", "");
       return new TestCluster(null, Path.of(real), ns.isBlank() ? "default" : ns);
     }
+    TestApiServer api = TestApiServer.shared();
+    String namespace = api.createNamespace("it");
+    try {
+      Path kubeconfig = Files.createTempFile("rs-it-kubeconfig", ".yaml");
+      kubeconfig.toFile().deleteOnExit();
+      return new TestCluster(null, api.adminKubeconfigFor(namespace, kubeconfig), namespace);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The fabric8 CRUD mock on loopback, namespace {@code default}. */
+  public static TestCluster startMock() {
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),

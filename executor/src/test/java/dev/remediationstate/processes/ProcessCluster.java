@@ -7,29 +7,20 @@ import dev.remediationstate.state.TaskId;
 import dev.remediationstate.store.ConflictException;
 import dev.remediationstate.store.StateConfigMap;
 import dev.remediationstate.store.StateObject;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small IT harness for the fault tests (the shared {@code it/TestCluster} was not on this branch
- * yet): the CRUD mock API in this JVM with a kubeconfig for child processes, or the cluster named
- * by {@code rs.it.kubeconfig} / {@code rs.it.namespace} (the {@code real-cluster} profile); and a
+ * A small IT harness for the process tests: the {@link TestCluster} (the real test API server, or
+ * the cluster of the {@code real-cluster} profile) with a kubeconfig for child processes; and a
  * launcher for the real CLI jar ({@code rs.cli.jar}) as separate processes. Child JVMs share a CDS
  * archive made once per run and use C1 only: start-up is most of each run.
  */
@@ -37,39 +28,16 @@ final class ProcessCluster implements AutoCloseable {
   final KubernetesClient client;
   final String namespace;
   final Path kubeconfig;
-  private final KubernetesMockServer server;
+  private final TestCluster cluster;
   private final Path jar =
       Path.of(System.getProperty("rs.cli.jar", "target/remediation-state-cli.jar"));
   private final Path archive;
 
   ProcessCluster() throws IOException, InterruptedException {
-    String real = System.getProperty("rs.it.kubeconfig", "");
-    if (!real.isBlank()) {
-      server = null;
-      kubeconfig = Path.of(real);
-      String ns = System.getProperty("rs.it.namespace", "");
-      namespace = ns.isBlank() ? "default" : ns;
-      client =
-          new KubernetesClientBuilder()
-              .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-              .build();
-    } else {
-      server =
-          new KubernetesMockServer(
-              new Context(),
-              new MockWebServer(),
-              new HashMap<>(),
-              new KubernetesCrudDispatcher(),
-              false);
-      server.init(InetAddress.getLoopbackAddress(), 0);
-      namespace = "processes";
-      kubeconfig = Files.createTempFile("rs-it-kubeconfig", ".yaml");
-      Files.writeString(
-          kubeconfig,
-          TestCluster.kubeconfigFor(
-              "http://" + server.getHostName() + ":" + server.getPort(), namespace));
-      client = server.createClient();
-    }
+    cluster = TestCluster.start();
+    namespace = cluster.namespace();
+    kubeconfig = cluster.kubeconfig();
+    client = cluster.newClient();
     archive = jar.resolveSibling("it-cli.jsa");
     if (!Files.exists(archive)) {
       Process p =
@@ -131,9 +99,6 @@ final class ProcessCluster implements AutoCloseable {
   @Override
   public void close() throws IOException {
     client.close();
-    if (server != null) {
-      server.destroy();
-      Files.deleteIfExists(kubeconfig);
-    }
+    cluster.close();
   }
 }
