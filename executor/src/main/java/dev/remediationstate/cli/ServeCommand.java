@@ -179,6 +179,57 @@ final class ServeCommand implements Callable<Integer> {
   boolean repairOnStart;
 
   @Option(
+      names = "--argo-plugin",
+      defaultValue = "${env:RS_ARGO_PLUGIN:-false}",
+      description =
+          "Run as the Argo executor plugin sidecar instead: only POST /api/v1/template.execute"
+              + " and the ops endpoints, on --plugin-port; no controller, gc or leader election."
+              + " Env: RS_ARGO_PLUGIN. docs/argo-plugin.md.")
+  boolean argoPlugin;
+
+  @Option(
+      names = "--plugin-port",
+      defaultValue = "${env:RS_PLUGIN_PORT:-10222}",
+      description =
+          "Plugin port: above 10000 (the agent's pod network is shared), or 0 for a free one"
+              + " (default ${DEFAULT-VALUE}).")
+  int pluginPort;
+
+  @Option(
+      names = "--plugin-token-file",
+      defaultValue = "${env:RS_PLUGIN_TOKEN_FILE:-/var/run/argo/token}",
+      description = "The agent's bearer token for this plugin (default ${DEFAULT-VALUE}).")
+  java.nio.file.Path pluginTokenFile;
+
+  @Option(
+      names = "--plugin-key",
+      defaultValue = "${env:RS_PLUGIN_KEY:-remediation-state}",
+      description = "The template's plugin key this plugin answers (default ${DEFAULT-VALUE}).")
+  String pluginKey;
+
+  @Option(
+      names = "--plugin-workers",
+      defaultValue = "${env:RS_PLUGIN_WORKERS:-16}",
+      description = "Concurrent requests, 1..64; the agent has 16 (default ${DEFAULT-VALUE}).")
+  int pluginWorkers;
+
+  @Option(
+      names = "--plugin-reply-within",
+      defaultValue = "${env:RS_PLUGIN_REPLY_WITHIN:-20s}",
+      converter = DurationConverter.class,
+      description =
+          "Longest wait for an action before replying Running with a requeue; below the agent's"
+              + " 30 s (default ${DEFAULT-VALUE}).")
+  Duration pluginReplyWithin;
+
+  @Option(
+      names = "--plugin-requeue",
+      defaultValue = "${env:RS_PLUGIN_REQUEUE:-5s}",
+      converter = DurationConverter.class,
+      description = "requeue of a Running reply (default ${DEFAULT-VALUE}).")
+  Duration pluginRequeue;
+
+  @Option(
       names = {"-v", "--verbose"},
       defaultValue = "${env:RS_VERBOSE:-false}",
       description = "Debug logs. Env: RS_VERBOSE.")
@@ -194,6 +245,9 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // The run lives in its own class so that building the command line for an action never
     // loads serve's classes.
+    if (argoPlugin) {
+      return new PluginRun(this, wiring).call();
+    }
     return new ServeRun(this, wiring).call();
   }
 }
