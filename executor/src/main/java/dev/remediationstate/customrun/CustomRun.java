@@ -92,8 +92,33 @@ public record CustomRun(
         spec.path("statusMessage").asText(""),
         spec.path("workspaces").size() > 0,
         status.isObject()
-            ? ((ObjectNode) status).deepCopy()
+            ? (ObjectNode) timesAsStrings(((ObjectNode) status).deepCopy())
             : JsonNodeFactory.instance.objectNode());
+  }
+
+  /**
+   * Turns every {@code {"Time": "..."}} object back into its string: what fabric8's typed Tekton
+   * model (knative-model 7.1.0's {@code VolatileTime}) makes of a time when it is on the class
+   * path. Written back verbatim (in {@code retriesStatus}, which the CRD does not check), such an
+   * object makes Tekton's own controller fail to list every CustomRun of the cluster.
+   */
+  static JsonNode timesAsStrings(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode object = (ObjectNode) node;
+      if (object.size() == 1 && object.path("Time").isTextual()) {
+        return object.get("Time");
+      }
+      java.util.List<String> names = new java.util.ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        object.set(name, timesAsStrings(object.get(name)));
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(i, timesAsStrings(node.get(i)));
+      }
+    }
+    return node;
   }
 
   /** True when {@code customRef} names this kind. */

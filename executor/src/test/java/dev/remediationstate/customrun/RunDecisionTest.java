@@ -288,6 +288,29 @@ class RunDecisionTest {
   }
 
   @Test
+  void timesReadAsObjectsAreWrittenBackAsStrings() {
+    ObjectNode json = Runs.run("a", Map.of("action", "gate"));
+    json.putObject("status")
+        .putArray("retriesStatus")
+        .addObject()
+        .putArray("conditions")
+        .addObject()
+        .put("type", "Succeeded")
+        .putObject("lastTransitionTime")
+        .put("Time", "2026-01-01T10:00:00Z");
+    com.fasterxml.jackson.databind.JsonNode time =
+        of(json)
+            .status()
+            .path("retriesStatus")
+            .get(0)
+            .path("conditions")
+            .get(0)
+            .path("lastTransitionTime");
+    assertTrue(time.isTextual(), time.toString());
+    assertEquals("2026-01-01T10:00:00Z", time.asText());
+  }
+
+  @Test
   void reasonsNameTheParamInCamelCase() {
     assertEquals("InvalidParamMaxIterations", RunDecision.reasonFor("max-iterations"));
     assertEquals("InvalidParamFeedback", RunDecision.reasonFor("feedback.iteration"));

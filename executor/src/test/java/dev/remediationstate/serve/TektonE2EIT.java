@@ -40,6 +40,23 @@ class TektonE2EIT {
           .withNamespaced(true)
           .build();
 
+  private static final ResourceDefinitionContext PIPELINES =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("tekton.dev")
+          .withVersion("v1")
+          .withKind("Pipeline")
+          .withPlural("pipelines")
+          .withNamespaced(true)
+          .build();
+
+  private static GenericKubernetesResource resource(String path) throws IOException {
+    try (InputStream in = TektonE2EIT.class.getResourceAsStream(path)) {
+      return new com.fasterxml.jackson.databind.ObjectMapper(
+              new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+          .readValue(in, GenericKubernetesResource.class);
+    }
+  }
+
   @Test
   void aPipelineOfCustomTasksRunsToSucceeded() throws Exception {
     Path repo = repositoryRoot();
@@ -132,17 +149,15 @@ class TektonE2EIT {
           ServeProcess.start(env.kubeconfig, env.namespace, "e2e", "--no-gc", "--no-leader-elect");
       try {
         serve.awaitReady(Duration.ofSeconds(90));
-        try (InputStream in = TektonE2EIT.class.getResourceAsStream("/tekton-e2e/pipeline.yaml")) {
-          for (HasMetadata item : env.admin.load(in).items()) {
-            item.getMetadata().setNamespace(env.namespace);
-            env.admin.resource(item).create();
-          }
-        }
-        GenericKubernetesResource run;
-        try (InputStream in =
-            TektonE2EIT.class.getResourceAsStream("/tekton-e2e/pipelinerun.yaml")) {
-          run = (GenericKubernetesResource) env.admin.load(in).items().get(0);
-        }
+        GenericKubernetesResource pipeline = resource("/tekton-e2e/pipeline.yaml");
+        pipeline.getMetadata().setNamespace(env.namespace);
+        env.admin
+            .genericKubernetesResources(PIPELINES)
+            .inNamespace(env.namespace)
+            .resource(pipeline)
+            .create();
+        GenericKubernetesResource run = resource("/tekton-e2e/pipelinerun.yaml");
+        run.getMetadata().setNamespace(env.namespace);
         var runs = env.admin.genericKubernetesResources(PIPELINE_RUNS).inNamespace(env.namespace);
         runs.resource(run).create();
         GenericKubernetesResource done;
