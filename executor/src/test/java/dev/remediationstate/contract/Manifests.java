@@ -42,6 +42,8 @@ final class Manifests {
           Map.entry("tekton.dev/v1/TaskRun", io.fabric8.tekton.v1.TaskRun.class),
           Map.entry("tekton.dev/v1beta1/StepAction", io.fabric8.tekton.v1beta1.StepAction.class),
           Map.entry("v1/ServiceAccount", ServiceAccount.class),
+          Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
+          Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
           Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
           Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
           Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),

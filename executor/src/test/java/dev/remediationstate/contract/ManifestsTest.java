@@ -41,7 +41,10 @@ class ManifestsTest {
       }
       for (JsonNode document : Manifests.documents(file)) {
         String type = Manifests.typeOf(document);
-        if (Manifests.ARGO_KINDS.contains(type)) {
+        // Argo's kinds are judged by Argo's CRDs and validators (ShippedManifestsIT,
+        // ManifestValidatorsIT); an ExecutorPlugin is no cluster object but the input of `argo
+        // executor-plugin build`, whose output ArgoPluginManifestsIT compares with the shipped one.
+        if (Manifests.ARGO_KINDS.contains(type) || type.equals(EXECUTOR_PLUGIN)) {
           continue;
         }
         Manifests.strict(document, file);
@@ -95,6 +98,8 @@ class ManifestsTest {
    * Directories under tasks/ that are install paths of their own, applied with {@code kubectl apply
    * -k} on their own: the serve controller and the Argo executor plugin.
    */
+  private static final String EXECUTOR_PLUGIN = "argoproj.io/v1alpha1/ExecutorPlugin";
+
   private static final List<String> OWN_INSTALL_PATHS = List.of("serve", "argo-plugin");
 
   @Test
