@@ -402,6 +402,9 @@ def write(args, variants, settings, results, phases, load_before, load_after):
         for k in phases[v.name]:
             if k not in keys:
                 keys.append(k)
+    # The lean store alone marks "tls"; keep every row in the order the phases happen.
+    order = list(max((phases[v.name] for v in variants), key=len))
+    keys.sort(key=lambda k: order.index(k) if k in order else len(order))
     lines += ["| Phase | " + " | ".join(v.label for v in variants) + " |",
               "|---|" + "---:|" * len(variants)]
     for k in keys:
