@@ -8,7 +8,8 @@
 # Usage: train-aot.sh [-v HOST:CONTAINER]... [-e KEY=VALUE]... IMAGE_TAR OUT_DIR -- WORKLOAD...
 #   IMAGE_TAR  a jib:buildTar image whose /app/jvm.options is empty (the JVM refuses AOTCache
 #              and AOTCacheOutput together)
-#   OUT_DIR    receives app/app.aot and app/jvm.options ("-XX:AOTCache=/app/app.aot"): pass
+#   OUT_DIR    receives app/app.aot and app/jvm.options ("-XX:AOTCache=/app/app.aot" and
+#              -XX:-AOTReplayTraining): pass
 #              OUT_DIR as the Jib extra directory of the second build (mvn -Paot) and both land
 #              in /app, replacing the empty jvm.options
 #   WORKLOAD   TrainingRun command lines separated by "::", for example
@@ -68,7 +69,10 @@ if [[ ! -s $work/aot/app.aot ]]; then
   exit 1
 fi
 # A VM options file holds options only (no comments).
-printf '%s\n' -XX:AOTCache=/app/app.aot >"$work/jvm.options"
+# -XX:-AOTReplayTraining: the cache's recorded profiles are not replayed into the JIT; for one
+# short action that saved 6-10 % CPU (docs/benchmarks.md). Diagnostic, hence the unlock.
+printf '%s\n' -XX:AOTCache=/app/app.aot -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining \
+  >"$work/jvm.options"
 
 echo "train-aot: check run with -XX:AOTMode=on: ${check[*]}" >&2
 RESULTS_DIR=$work/results "$here/smoke-run.sh" "${passthrough[@]}" \

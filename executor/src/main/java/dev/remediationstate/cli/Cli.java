@@ -2,6 +2,7 @@ package dev.remediationstate.cli;
 
 import dev.remediationstate.log.LogLevels;
 import java.io.PrintWriter;
+import java.util.List;
 import org.slf4j.MDC;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,21 +35,52 @@ import picocli.CommandLine.Spec;
 public final class Cli implements Runnable {
   @Spec CommandSpec spec;
 
+  /** The actions, in the order help lists them. */
+  static final List<String> ACTIONS =
+      List.of(
+          "init", "next-iteration", "record-feedback", "gate", "show", "gc", "recover", "serve");
+
   public static CommandLine commandLine(Wiring wiring, PrintWriter out, PrintWriter err) {
-    CommandLine cli =
-        new CommandLine(new Cli())
-            .addSubcommand(new InitCommand(wiring))
-            .addSubcommand(new NextIterationCommand(wiring))
-            .addSubcommand(new RecordFeedbackCommand(wiring))
-            .addSubcommand(new GateCommand(wiring))
-            .addSubcommand(new ShowCommand(wiring))
-            .addSubcommand(new GcCommand(wiring))
-            .addSubcommand(new RecoverCommand(wiring))
-            .addSubcommand(new ServeCommand(wiring));
+    return commandLine(wiring, out, err, ACTIONS);
+  }
+
+  /**
+   * The command line with only {@code actions} as subcommands: a process that runs one action
+   * builds that one alone, which spares the start-up the reflection over every other command.
+   */
+  static CommandLine commandLine(
+      Wiring wiring, PrintWriter out, PrintWriter err, List<String> actions) {
+    CommandLine cli = new CommandLine(new Cli());
+    for (String action : actions) {
+      cli.addSubcommand(subcommand(action, wiring));
+    }
     cli.setOut(out);
     cli.setErr(err);
     ExitCodes.install(cli);
     return cli;
+  }
+
+  private static Object subcommand(String action, Wiring wiring) {
+    switch (action) {
+      case "init":
+        return new InitCommand(wiring);
+      case "next-iteration":
+        return new NextIterationCommand(wiring);
+      case "record-feedback":
+        return new RecordFeedbackCommand(wiring);
+      case "gate":
+        return new GateCommand(wiring);
+      case "show":
+        return new ShowCommand(wiring);
+      case "gc":
+        return new GcCommand(wiring);
+      case "serve":
+        return new ServeCommand(wiring);
+      case "recover":
+        return new RecoverCommand(wiring);
+      default:
+        throw new IllegalArgumentException("no action " + action);
+    }
   }
 
   /** Runs one command line to completion and returns the exit code; never exits the JVM. */
@@ -58,7 +90,15 @@ public final class Cli implements Runnable {
     MDC.clear();
     LogLevels.reset();
     try (wiring) {
-      return commandLine(wiring, out, err).execute(args);
+      // "ACTION ...": that action alone; "--version": none; anything else (help, a typo,
+      // options first): all.
+      List<String> actions =
+          args.length > 0 && ACTIONS.contains(args[0])
+              ? List.of(args[0])
+              : args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))
+                  ? List.of()
+                  : ACTIONS;
+      return commandLine(wiring, out, err, actions).execute(args);
     } finally {
       out.flush();
       err.flush();

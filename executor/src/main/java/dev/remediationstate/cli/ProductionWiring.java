@@ -2,7 +2,10 @@ package dev.remediationstate.cli;
 
 import dev.remediationstate.gc.GcEdges;
 import dev.remediationstate.kube.ConfigMapGcEdges;
+import dev.remediationstate.kube.InPodConnection;
 import dev.remediationstate.kube.KubeConnection;
+import dev.remediationstate.kube.LeanConfigMapStore;
+import dev.remediationstate.log.PhaseMarks;
 import dev.remediationstate.store.Sleeper;
 import dev.remediationstate.store.StateStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,13 +20,28 @@ import java.util.Optional;
 final class ProductionWiring implements Wiring {
   private static final Path TEKTON_RESULTS = Path.of("/tekton/results");
   private KubernetesClient client;
+  private LeanConfigMapStore leanStore;
 
+  /** In a pod, the lean store (no fabric8 on the action's path); elsewhere fabric8's. */
   @Override
   public StateStore store(String namespaceFlag) {
-    KubeConnection.Connected connected =
-        new KubeConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT).connect(namespaceFlag);
-    client = connected.client();
-    return connected.store();
+    PhaseMarks.mark("cli");
+    var lean =
+        new InPodConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT)
+            .leanStore(namespaceFlag);
+    StateStore store;
+    if (lean.isPresent()) {
+      leanStore = lean.get();
+      store = lean.get();
+    } else {
+      KubeConnection.Connected connected =
+          new KubeConnection(System.getenv(), KubeConnection.SERVICE_ACCOUNT)
+              .connect(namespaceFlag);
+      client = connected.client();
+      store = connected.store();
+    }
+    PhaseMarks.mark("config");
+    return PhaseMarks.marking(store);
   }
 
   @Override
@@ -69,6 +87,9 @@ final class ProductionWiring implements Wiring {
 
   @Override
   public void close() {
+    if (leanStore != null) {
+      leanStore.close();
+    }
     if (client != null) {
       client.close();
     }

@@ -29,11 +29,37 @@ final class ApiFailures {
       String namespace,
       boolean writing,
       Optional<Duration> retryAfter) {
-    int code = e.getCode();
+    return of(
+        e.getCode(),
+        detail(e),
+        verb,
+        object,
+        namespace,
+        writing,
+        retryAfter.or(() -> statusRetryAfter(e)),
+        e);
+  }
+
+  /**
+   * The same mapping for a transport without fabric8 ({@link LeanConfigMapStore}).
+   *
+   * @param code the HTTP status, or 0 or less when no answer came
+   * @param detail one line: the Status message, or what went wrong on the wire
+   * @param retryAfter the {@code Retry-After} header or the Status body's {@code retryAfterSeconds}
+   */
+  static RemediationException of(
+      int code,
+      String detail,
+      String verb,
+      String object,
+      String namespace,
+      boolean writing,
+      Optional<Duration> retryAfter,
+      Throwable cause) {
     String at = verb + " " + object + " in namespace " + namespace;
     if (code == 401) {
       return new ApiRefusedException(
-          code, "unauthorized to " + at + " (HTTP 401): the credentials were rejected", e);
+          code, "unauthorized to " + at + " (HTTP 401): the credentials were rejected", cause);
     }
     if (code == 403) {
       return new ApiRefusedException(
@@ -44,15 +70,14 @@ final class ApiFailures {
               + verb
               + "' on configmaps in namespace "
               + namespace,
-          e);
+          cause);
     }
     if (code >= 400 && code < 500 && code != 408 && code != 429) {
       return new ApiRefusedException(
-          code, "the API server refused to " + at + " (HTTP " + code + "): " + detail(e), e);
+          code, "the API server refused to " + at + " (HTTP " + code + "): " + detail, cause);
     }
-    String what = code <= 0 ? "no answer: " + detail(e) : "HTTP " + code;
+    String what = code <= 0 ? "no answer: " + detail : "HTTP " + code;
     int httpCode = Math.max(code, 0);
-    Optional<Duration> hint = retryAfter.or(() -> statusRetryAfter(e));
     if (writing) {
       return new TransientApiException(
           "could not confirm "
@@ -63,15 +88,15 @@ final class ApiFailures {
               + " same --request-id",
           httpCode,
           true,
-          hint,
-          e);
+          retryAfter,
+          cause);
     }
     return new TransientApiException(
         "API server unavailable to " + at + " (" + what + "): nothing was written; safe to re-run",
         httpCode,
         false,
-        hint,
-        e);
+        retryAfter,
+        cause);
   }
 
   /** A Kubernetes {@code Status} body may carry {@code details.retryAfterSeconds}. */
@@ -86,10 +111,14 @@ final class ApiFailures {
   }
 
   private static String detail(KubernetesClientException e) {
-    String message =
+    return firstLine(
         e.getStatus() != null && e.getStatus().getMessage() != null
             ? e.getStatus().getMessage()
-            : e.getMessage();
+            : e.getMessage());
+  }
+
+  /** The first line of a message, at most 200 characters. */
+  static String firstLine(String message) {
     if (message == null) {
       return "no detail";
     }

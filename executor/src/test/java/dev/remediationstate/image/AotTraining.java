@@ -2,6 +2,10 @@ package dev.remediationstate.image;
 
 import dev.remediationstate.it.TestApiServer;
 import dev.remediationstate.it.TestCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,10 +33,13 @@ public final class AotTraining {
 
   static int train(Path imageTar, Path outDir) throws Exception {
     Path work = Files.createTempDirectory("aot-training");
-    // The real test API server where it can run; elsewhere the CRUD mock (same requests, no TLS).
+    // The real test API server where it can run, reached as a pod reaches it (ServiceAccount
+    // token and CA, HTTPS: the path the image runs, so the cache holds its TLS classes);
+    // elsewhere the CRUD mock through a kubeconfig (same requests, no TLS, fabric8's path).
     try (TestCluster cluster =
         TestApiServer.available() ? TestCluster.start() : TestCluster.startMock()) {
-      ImageScripts scripts = ImageScripts.against(cluster, work);
+      ImageScripts scripts =
+          cluster.isMock() ? ImageScripts.against(cluster, work) : inPod(cluster, work);
       List<String> args = new ArrayList<>(List.of(imageTar.toString(), outDir.toString(), "--"));
       args.addAll(workload(TestCluster.uniqueTaskId("aot")));
       long started = System.nanoTime();
@@ -55,6 +62,42 @@ public final class AotTraining {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /**
+   * The executor's ServiceAccount with the shipped Role (tasks/rbac) in the cluster's namespace.
+   */
+  private static ImageScripts inPod(TestCluster cluster, Path work) throws Exception {
+    TestApiServer api = TestApiServer.shared();
+    Path root = TestApiServer.projectRoot();
+    for (String file :
+        List.of(
+            "tasks/rbac/service-account.yaml",
+            "tasks/rbac/role.yaml",
+            "tasks/rbac/role-binding.yaml")) {
+      try (InputStream in = Files.newInputStream(root.resolve(file))) {
+        for (HasMetadata doc : api.adminClient().load(in).items()) {
+          api.adminClient().resource(doc).inNamespace(cluster.namespace()).create();
+        }
+      }
+    }
+    String token = api.tokenFor(cluster.namespace(), "remediation-state");
+    // RBAC reaches the authorizer through an informer: wait until the token may read.
+    try (KubernetesClient client = api.clientFor(cluster.namespace(), token)) {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (true) {
+        try {
+          client.configMaps().withName("task-probe-state").get();
+          break;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 403 || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+    return ImageScripts.inPod(api, cluster.namespace(), token, work);
   }
 
   /** Every action once, as a loop's first turn runs them; show last (the check run repeats it). */

@@ -1,7 +1,9 @@
 package dev.remediationstate.image;
 
+import dev.remediationstate.it.TestApiServer;
 import dev.remediationstate.it.TestCluster;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +22,54 @@ final class ImageScripts {
   static final String KUBECONFIG = "/kube/config";
   private static final long TIMEOUT_SECONDS = 300;
 
-  private final Path dir;
-  private final Path kubeconfig;
+  /** Where a pod has its ServiceAccount token, CA and namespace. */
+  static final String SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-  private ImageScripts(Path dir, Path kubeconfig) {
+  private final Path dir;
+  private final List<String> access;
+
+  private ImageScripts(Path dir, List<String> access) {
     this.dir = dir;
-    this.kubeconfig = kubeconfig;
+    this.access = access;
+  }
+
+  private static Path scriptsDir() {
+    String scripts = System.getProperty("rs.image.scripts", "");
+    if (scripts.isBlank() || !Files.isRegularFile(Path.of(scripts, "smoke-run.sh"))) {
+      throw new IllegalStateException(
+          "rs.image.scripts must name executor/image (set by the image profile)");
+    }
+    return Path.of(scripts);
+  }
+
+  /**
+   * The scripts talking to the API as a pod does: the ServiceAccount directory ({@code token},
+   * {@code ca.crt}, {@code namespace}) mounted at {@value #SERVICE_ACCOUNT} and {@code
+   * KUBERNETES_SERVICE_HOST}/{@code _PORT} set, no kubeconfig: the in-pod HTTPS path the image runs
+   * in production.
+   */
+  static ImageScripts inPod(TestApiServer api, String namespace, String token, Path work)
+      throws IOException {
+    Path sa = Files.createDirectories(work.resolve("serviceaccount"));
+    Files.writeString(sa.resolve("token"), token, StandardCharsets.UTF_8);
+    Files.writeString(sa.resolve("ca.crt"), api.caCertPem(), StandardCharsets.UTF_8);
+    Files.writeString(sa.resolve("namespace"), namespace, StandardCharsets.UTF_8);
+    for (Path file :
+        List.of(sa, sa.resolve("token"), sa.resolve("ca.crt"), sa.resolve("namespace"))) {
+      Files.setPosixFilePermissions(
+          file,
+          PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
+    }
+    URI url = URI.create(api.url());
+    return new ImageScripts(
+        scriptsDir(),
+        List.of(
+            "-v",
+            sa + ":" + SERVICE_ACCOUNT,
+            "-e",
+            "KUBERNETES_SERVICE_HOST=" + url.getHost(),
+            "-e",
+            "KUBERNETES_SERVICE_PORT=" + url.getPort()));
   }
 
   /**
@@ -33,27 +77,24 @@ final class ImageScripts {
    * work}.
    */
   static ImageScripts against(TestCluster cluster, Path work) throws IOException {
-    String scripts = System.getProperty("rs.image.scripts", "");
-    if (scripts.isBlank() || !Files.isRegularFile(Path.of(scripts, "smoke-run.sh"))) {
-      throw new IllegalStateException(
-          "rs.image.scripts must name executor/image (set by the image profile)");
-    }
     Path kubeconfig = Files.copy(cluster.kubeconfig(), work.resolve("kubeconfig.yaml"));
     Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("rw-r--r--"));
-    return new ImageScripts(Path.of(scripts), kubeconfig);
+    return new ImageScripts(
+        scriptsDir(),
+        List.of("-v", kubeconfig + ":" + KUBECONFIG, "-e", "KUBECONFIG=" + KUBECONFIG));
   }
 
   /** A finished script: exit code, the container's stdout, everything on stderr. */
   record Run(int code, String out, String err) {}
 
   /**
-   * {@code script} with the kubeconfig mount and {@code KUBECONFIG} in front of {@code args};
-   * {@code resultsDir} (null: none) becomes {@code RESULTS_DIR}.
+   * {@code script} with the API access (mounts and env) in front of {@code args}; {@code
+   * resultsDir} (null: none) becomes {@code RESULTS_DIR}.
    */
   Run run(String script, Path resultsDir, List<String> args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bash", dir.resolve(script).toString()));
-    command.addAll(List.of("-v", kubeconfig + ":" + KUBECONFIG, "-e", "KUBECONFIG=" + KUBECONFIG));
+    command.addAll(access);
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder
