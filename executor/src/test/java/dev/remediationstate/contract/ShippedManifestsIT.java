@@ -124,7 +124,7 @@ class ShippedManifestsIT {
     installCrds("argo-v3.7.18");
     List<String> passed = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    for (Doc doc : shippedDocuments(type -> type.startsWith("argoproj.io/"))) {
+    for (Doc doc : shippedDocuments(ShippedManifestsIT::isArgoClusterObject)) {
       dryRunStrict(doc, ns, passed, failed);
     }
     assertEquals(List.of(), failed, "rejected by the Argo v3.7.18 schemas");
@@ -146,7 +146,7 @@ class ShippedManifestsIT {
     }
     assertEquals(1, v4Refused.size(), "v4.1.2 refuses spec.schedule");
     passed.clear();
-    for (Doc doc : shippedDocuments(type -> type.startsWith("argoproj.io/"))) {
+    for (Doc doc : shippedDocuments(ShippedManifestsIT::isArgoClusterObject)) {
       dryRunStrict(doc, ns, passed, failed);
     }
     assertEquals(List.of(), failed, "rejected by the Argo v4.1.2 schemas");
@@ -370,6 +370,15 @@ class ShippedManifestsIT {
       }
     }
     return docs;
+  }
+
+  /**
+   * Argo's kinds that are objects in a cluster. An {@code ExecutorPlugin} is not: it is the input
+   * of {@code argo executor-plugin build}, whose ConfigMap output ArgoPluginManifestsIT compares
+   * with the shipped one and dry-runs.
+   */
+  private static boolean isArgoClusterObject(String type) {
+    return type.startsWith("argoproj.io/") && !type.endsWith("/ExecutorPlugin");
   }
 
   private static void dryRunStrict(Doc doc, String ns, List<String> passed, List<String> failed) {
