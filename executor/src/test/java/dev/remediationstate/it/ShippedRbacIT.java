@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -57,7 +54,7 @@ class ShippedRbacIT {
 
   private Map<String, String> identity(String serviceAccount) throws IOException {
     String token = api.tokenFor(namespace, serviceAccount);
-    awaitAllowed(api.clientFor(namespace, token), "get");
+    TestApiServer.awaitAllowed(api.clientFor(namespace, token), namespace, "get", "configmaps");
     Path home = Files.createDirectories(work.resolve("home-" + serviceAccount));
     Path kubeconfig = api.kubeconfigFor(namespace, token, work.resolve(serviceAccount + ".yaml"));
     Map<String, String> env = new HashMap<>();
@@ -65,39 +62,6 @@ class ShippedRbacIT {
     env.put("HOME", home.toString());
     env.put("RS_NAMESPACE", namespace);
     return env;
-  }
-
-  /** RBAC reaches the authorizer through an informer: wait until the binding is seen. */
-  private static void awaitAllowed(KubernetesClient client, String verb) {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      SelfSubjectAccessReview review =
-          client
-              .authorization()
-              .v1()
-              .selfSubjectAccessReview()
-              .create(
-                  new SelfSubjectAccessReviewBuilder()
-                      .withNewSpec()
-                      .withResourceAttributes(
-                          new ResourceAttributesBuilder()
-                              .withNamespace(namespace)
-                              .withVerb(verb)
-                              .withResource("configmaps")
-                              .build())
-                      .endSpec()
-                      .build());
-      if (Boolean.TRUE.equals(review.getStatus().getAllowed())) {
-        return;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("the binding never allowed " + verb + " configmaps");
   }
 
   private static CliProcess.Run cli(Map<String, String> env, String... args)

@@ -3,6 +3,8 @@ package dev.remediationstate.it;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -294,6 +296,44 @@ public final class TestApiServer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Waits until {@code client}'s identity may {@code verb} {@code resource} (core group) in {@code
+   * namespace}: the RBAC authorizer reads bindings through an informer, so a binding just created
+   * takes effect a moment later.
+   */
+  public static void awaitAllowed(
+      KubernetesClient client, String namespace, String verb, String resource) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      var review =
+          client
+              .authorization()
+              .v1()
+              .selfSubjectAccessReview()
+              .create(
+                  new SelfSubjectAccessReviewBuilder()
+                      .withNewSpec()
+                      .withResourceAttributes(
+                          new ResourceAttributesBuilder()
+                              .withNamespace(namespace)
+                              .withVerb(verb)
+                              .withResource(resource)
+                              .build())
+                      .endSpec()
+                      .build());
+      if (Boolean.TRUE.equals(review.getStatus().getAllowed())) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("RBAC never allowed " + verb + " " + resource + " in " + namespace);
   }
 
   /** An admin kubeconfig file whose context's namespace is {@code namespace}. */

@@ -1,7 +1,7 @@
 package dev.remediationstate.kube;
 
 import dev.remediationstate.it.TestApiServer;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,9 +11,11 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
@@ -25,8 +27,8 @@ import javax.net.ssl.TrustManagerFactory;
  * An API server with a {@link FaultProxy} in front, and stores built exactly as production builds
  * them ({@link KubeConnection#connect(Config, String)}), pointed at the proxy: either the fabric8
  * CRUD mock ({@link #onMock}) or the suite's real kube-apiserver ({@link #onRealServer}), where the
- * proxy forwards over HTTPS and the client authenticates with a ServiceAccount token bound to the
- * {@code edit} ClusterRole in a namespace of its own.
+ * proxy forwards over HTTPS and the client authenticates with the token of the shipped executor
+ * ServiceAccount ({@code tasks/rbac/}) in a namespace of its own.
  */
 final class ProxiedApi implements AutoCloseable {
   final String namespace;
@@ -82,24 +84,21 @@ final class ProxiedApi implements AutoCloseable {
   static ProxiedApi onRealServer() throws IOException, GeneralSecurityException {
     TestApiServer api = TestApiServer.shared();
     String namespace = api.createNamespace("faults");
-    api.adminClient()
-        .rbac()
-        .roleBindings()
-        .inNamespace(namespace)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("faults-edit")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "edit")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName("faults")
-                .withNamespace(namespace)
-                .endSubject()
-                .build())
-        .create();
-    String token = api.tokenFor(namespace, "faults");
+    // The shipped executor identity: its Role, RoleBinding and ServiceAccount, as installed.
+    for (String file :
+        new String[] {
+          "tasks/rbac/service-account.yaml", "tasks/rbac/role.yaml", "tasks/rbac/role-binding.yaml"
+        }) {
+      try (InputStream in = Files.newInputStream(TestApiServer.projectRoot().resolve(file))) {
+        for (HasMetadata doc : api.adminClient().load(in).items()) {
+          api.adminClient().resource(doc).inNamespace(namespace).create();
+        }
+      }
+    }
+    String token = api.tokenFor(namespace, "remediation-state");
+    try (KubernetesClient executor = api.clientFor(namespace, token)) {
+      TestApiServer.awaitAllowed(executor, namespace, "update", "configmaps");
+    }
     HttpClient upstream =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
