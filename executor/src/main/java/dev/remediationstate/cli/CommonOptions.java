@@ -59,8 +59,8 @@ public final class CommonOptions {
       names = "--request-id",
       defaultValue = "${env:RS_REQUEST_ID}",
       description =
-          "Idempotency key, stable across retries, e.g. $(context.taskRun.uid) or"
-              + " {{workflow.uid}}-{{pod.name}}. Default: pod/<name> from RS_POD_NAME or POD_NAME,"
+          "Idempotency key, the same for every retry of one step, e.g. $(context.taskRun.uid)"
+              + " or {{workflow.uid}}-<loop counter> (never {{pod.name}} or {{retries}}). Default: pod/<name> from RS_POD_NAME or POD_NAME,"
               + " else pod/$HOSTNAME in a pod, else a random id per process. Env: RS_REQUEST_ID.")
   String requestId;
 
