@@ -3,6 +3,7 @@ package dev.remediationstate.cli;
 import dev.remediationstate.action.Action;
 import dev.remediationstate.failure.InvalidInputException;
 import dev.remediationstate.gc.GcEdges;
+import dev.remediationstate.kube.KubeConnection;
 import dev.remediationstate.state.Printable;
 import dev.remediationstate.state.TaskId;
 import dev.remediationstate.store.Sleeper;
@@ -130,6 +131,11 @@ public final class ActionParams {
         @Override
         public GcEdges gcEdges(String namespaceFlag) {
           throw new IllegalStateException("binding an action opens no gc edges");
+        }
+
+        @Override
+        public KubeConnection.Connected connect() {
+          throw new IllegalStateException("binding an action opens no connection");
         }
 
         @Override

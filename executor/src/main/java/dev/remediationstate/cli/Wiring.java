@@ -28,9 +28,7 @@ public interface Wiring extends AutoCloseable {
    * The API connection of the long-running {@code serve} mode (the namespace is the pod's or the
    * kubeconfig context's). Only {@code serve} calls it.
    */
-  default KubeConnection.Connected connect() {
-    throw new UnsupportedOperationException("this wiring has no API connection for serve");
-  }
+  KubeConnection.Connected connect();
 
   Clock clock();
 

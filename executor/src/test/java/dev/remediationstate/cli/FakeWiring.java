@@ -1,6 +1,7 @@
 package dev.remediationstate.cli;
 
 import dev.remediationstate.gc.GcEdges;
+import dev.remediationstate.kube.KubeConnection;
 import dev.remediationstate.store.Sleeper;
 import dev.remediationstate.store.StateStore;
 import java.io.ByteArrayInputStream;
@@ -112,6 +113,12 @@ public final class FakeWiring implements Wiring {
     }
     namespaceAsked = namespaceFlag;
     return gcEdges;
+  }
+
+  /** The CLI tests never serve; serve's own tests wire a real connection to the test API server. */
+  @Override
+  public KubeConnection.Connected connect() {
+    throw new AssertionError("a CLI test asked for serve's API connection");
   }
 
   @Override
