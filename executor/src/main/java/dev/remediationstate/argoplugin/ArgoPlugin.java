@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * A reply comes within the reply budget (below the agent's 30 s timeout): an action still running
  * then is answered {@code Running} with {@code requeue} and finishes in the background, keyed by
- * its request id ({@link PendingActions}). Requests are served by a fixed pool as large as the
- * agent's (16 task workers); actions run on a second pool of the same size. The handler holds no
- * rule of the loop.
+ * its request id ({@link PendingActions}). A request id that meets only transient failures for
+ * {@code giveUpAfter} is answered {@code Failed} ({@link TransientStreaks}). Requests are served by
+ * a fixed pool as large as the agent's (16 task workers); actions run on a second pool of the same
+ * size. The handler holds no rule of the loop.
  */
 public final class ArgoPlugin implements ServeComponent {
   private static final Logger LOG = LoggerFactory.getLogger(ArgoPlugin.class);
@@ -61,7 +62,8 @@ public final class ArgoPlugin implements ServeComponent {
       String key,
       int workers,
       Duration replyWithin,
-      Duration requeue) {}
+      Duration requeue,
+      Duration giveUpAfter) {}
 
   private final Settings settings;
   private final ActionService actions;
@@ -74,6 +76,7 @@ public final class ArgoPlugin implements ServeComponent {
   private ExecutorService http;
   private ExecutorService work;
   private PendingActions pending;
+  private TransientStreaks streaks;
 
   /**
    * {@code live} and {@code ready} are the whole process's (serve's), answered on {@code /livez}
@@ -116,6 +119,8 @@ public final class ArgoPlugin implements ServeComponent {
     work = Executors.newFixedThreadPool(settings.workers(), Threads.named("plugin-action"));
     pending =
         new PendingActions(work, settings.replyWithin(), Duration.ofMinutes(10), System::nanoTime);
+    streaks =
+        new TransientStreaks(settings.giveUpAfter(), Duration.ofMinutes(10), System::nanoTime);
     server = HttpServer.create(settings.address(), 64);
     server.setExecutor(http);
     server.createContext("/", this::handle);
@@ -216,8 +221,24 @@ public final class ArgoPlugin implements ServeComponent {
     }
     ObjectNode reply;
     if (progress instanceof PendingActions.Progress.Finished finished) {
-      count(c.action(), finished.reply());
-      reply = PluginReply.of(json, finished.reply(), settings.requeue());
+      ActionReply outcome = finished.reply();
+      count(c.action(), outcome);
+      if (outcome instanceof ActionReply.Failed failed && failed.kind().isTransient()) {
+        if (streaks.exhausted(c.requestId())) {
+          LOG.warn(
+              "{} {} gave up after {} of transient failures: {}",
+              c.action(),
+              c.requestId(),
+              streaks.limit(),
+              failed.message());
+          reply = PluginReply.gaveUp(json, failed, streaks.limit());
+        } else {
+          reply = PluginReply.of(json, outcome, settings.requeue());
+        }
+      } else {
+        streaks.end(c.requestId());
+        reply = PluginReply.of(json, outcome, settings.requeue());
+      }
     } else {
       Duration elapsed = ((PendingActions.Progress.StillRunning) progress).elapsed();
       LOG.info("{} {} still running after {}; requeue", c.action(), c.requestId(), elapsed);

@@ -20,7 +20,8 @@ import java.util.Map;
  *   <li>a transient failure (conflicts exhausted, API unavailable, outcome unknown) and an action
  *       still running after the reply budget: {@code Running} with {@code requeue}. The agent calls
  *       again after the requeue with the same template, so the same request id: the run in flight
- *       is joined, or the action runs again and its request-id record makes that a replay.
+ *       is joined, or the action runs again and its request-id record makes that a replay. Once a
+ *       request id has met only transient failures for the give-up limit: {@code Failed}.
  *   <li>a template that is not ours: {@code {}}, which tells the agent to ask the next plugin.
  * </ul>
  *
@@ -53,6 +54,20 @@ final class PluginReply {
     ObjectNode node = root.putObject("node");
     node.put("phase", "Failed");
     node.put("message", failed.message());
+    return root;
+  }
+
+  /**
+   * A transient failure that has lasted the give-up limit: {@code Failed}, so the step's {@code
+   * retryStrategy} (a new node, a new request id) or the workflow's {@code onExit} takes over.
+   */
+  static ObjectNode gaveUp(ObjectMapper json, ActionReply.Failed failed, Duration limit) {
+    ObjectNode root = json.createObjectNode();
+    ObjectNode node = root.putObject("node");
+    node.put("phase", "Failed");
+    node.put(
+        "message",
+        failed.message() + "; gave up after " + seconds(limit) + " of transient failures");
     return root;
   }
 

@@ -65,6 +65,10 @@ final class PluginRun {
     if (options.pluginRequeue.isZero()) {
       throw new InvalidInputException("plugin-requeue", "must be above 0");
     }
+    if (options.pluginGiveUpAfter.compareTo(options.pluginRequeue) <= 0) {
+      throw new InvalidInputException(
+          "plugin-give-up-after", "must be longer than --plugin-requeue");
+    }
     ServeMetrics metrics = new ServeMetrics();
     ActionService actions =
         new ActionService(
@@ -85,7 +89,8 @@ final class PluginRun {
                 options.pluginKey,
                 options.pluginWorkers,
                 options.pluginReplyWithin,
-                options.pluginRequeue),
+                options.pluginRequeue,
+                options.pluginGiveUpAfter),
             actions,
             metrics,
             () -> !serveRef.get().stopping(),

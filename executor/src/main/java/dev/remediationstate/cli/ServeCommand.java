@@ -230,6 +230,16 @@ final class ServeCommand implements Callable<Integer> {
   Duration pluginRequeue;
 
   @Option(
+      names = "--plugin-give-up-after",
+      defaultValue = "${env:RS_PLUGIN_GIVE_UP_AFTER:-10m}",
+      converter = DurationConverter.class,
+      description =
+          "A step that meets only transient failures (API unavailable, conflicts) for this long"
+              + " fails, so its retryStrategy or onExit applies; a plugin node has no timeout of"
+              + " its own (default ${DEFAULT-VALUE}). Env: RS_PLUGIN_GIVE_UP_AFTER.")
+  Duration pluginGiveUpAfter;
+
+  @Option(
       names = {"-v", "--verbose"},
       defaultValue = "${env:RS_VERBOSE:-false}",
       description = "Debug logs. Env: RS_VERBOSE.")

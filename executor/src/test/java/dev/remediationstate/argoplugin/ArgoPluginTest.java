@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.remediationstate.failure.TransientApiException;
 import dev.remediationstate.serve.ActionService;
 import dev.remediationstate.serve.ServeMetrics;
 import dev.remediationstate.store.ConflictException;
@@ -39,6 +40,7 @@ class ArgoPluginTest {
   private final FakeStateStore store = new FakeStateStore();
   private final HttpClient http = HttpClient.newHttpClient();
   private CountDownLatch writesAllowed;
+  private volatile boolean apiDown;
   private ArgoPlugin plugin;
 
   /** The fake store, with every write held until {@link #writesAllowed} opens. */
@@ -46,6 +48,10 @@ class ArgoPluginTest {
       new StateStore() {
         @Override
         public Optional<StateObject> read(String name) {
+          if (apiDown) {
+            throw new TransientApiException(
+                "GET configmaps/" + name + ": 503", 503, false, Optional.empty(), null);
+          }
           return store.read(name);
         }
 
@@ -70,6 +76,10 @@ class ArgoPluginTest {
   }
 
   private ArgoPlugin startPlugin(Path tokenFile) throws Exception {
+    return startPlugin(tokenFile, Duration.ofMinutes(10));
+  }
+
+  private ArgoPlugin startPlugin(Path tokenFile, Duration giveUpAfter) throws Exception {
     ActionService actions =
         new ActionService(
             namespace -> gatedStore,
@@ -85,7 +95,8 @@ class ArgoPluginTest {
                 "remediation-state",
                 16,
                 Duration.ofMillis(300),
-                Duration.ofSeconds(2)),
+                Duration.ofSeconds(2),
+                giveUpAfter),
             actions,
             new ServeMetrics(),
             () -> true,
@@ -252,6 +263,34 @@ class ArgoPluginTest {
     assertEquals("Succeeded", done.path("node").path("phase").asText(), done.toString());
     assertEquals("1", parameters(done).get("iteration"));
     assertEquals(2, store.writes().size());
+  }
+
+  @Test
+  void anUnavailableApiRequeuesUntilTheGiveUpLimitThenFailsTheNode() throws Exception {
+    execute("wf.init", Map.of("action", "init", "task-id", "t1"));
+    plugin.stop();
+    plugin = startPlugin(dir.resolve("token"), Duration.ofMillis(400));
+    apiDown = true;
+    Map<String, Object> next = Map.of("action", "next-iteration", "task-id", "t1");
+    JsonNode first = call("wf.next", next);
+    assertEquals("Running", first.path("node").path("phase").asText(), first.toString());
+    assertEquals("2s", first.path("requeue").asText());
+    JsonNode reply = first;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (reply.path("node").path("phase").asText().equals("Running")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      reply = call("wf.next", next);
+    }
+    assertEquals("Failed", reply.path("node").path("phase").asText(), reply.toString());
+    String message = reply.path("node").path("message").asText();
+    assertTrue(message.endsWith("; gave up after 400ms of transient failures"), message);
+    assertTrue(reply.path("requeue").isMissingNode(), reply.toString());
+    // The step's retry is a new node, so a new request id; with the API back it runs once.
+    apiDown = false;
+    JsonNode retry = execute("wf.next(1)", next);
+    assertEquals("Succeeded", retry.path("node").path("phase").asText(), retry.toString());
+    assertEquals("1", parameters(retry).get("iteration"));
   }
 
   @Test
