@@ -8,6 +8,7 @@ import dev.remediationstate.failure.ExitCode;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.TaskId;
 import dev.remediationstate.store.StateConfigMap;
+import dev.remediationstate.store.StateStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.HashSet;
@@ -21,8 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real command line, store and fabric8 client against an API server behind a fault-injecting
- * proxy: the CRUD mock here, the real kube-apiserver in {@link HttpFaultsIT}. After every command
- * the stored state is read straight from the server and must decode.
+ * proxy: the CRUD mock here, the real kube-apiserver in {@link HttpFaultsIT}; the lean transport of
+ * a pod's one-shot actions in {@link HttpFaultsLeanTest} and {@code HttpFaultsLeanIT}. After every
+ * command the stored state is read straight from the server and must decode.
  */
 class HttpFaultsActionTest {
   /**
@@ -31,12 +33,17 @@ class HttpFaultsActionTest {
    */
   static final int LOST_RESPONSES = 100;
 
-  private ProxiedApi api;
+  ProxiedApi api;
   private KubernetesClient direct;
 
   /** The API behind the proxy: the CRUD mock here, the real server in {@code HttpFaultsIT}. */
   ProxiedApi newApi() throws Exception {
     return ProxiedApi.onMock();
+  }
+
+  /** The transport under test: fabric8's here, the lean one in {@link HttpFaultsLeanTest}. */
+  StateStore store() {
+    return api.store();
   }
 
   @BeforeEach
@@ -53,7 +60,7 @@ class HttpFaultsActionTest {
   /** Every write commits and its answer is lost (connection dropped, or a 5xx after commit). */
   @Test
   void lostResponsesOverHttpNeverIncrementTwice() {
-    FakeWiring cli = new FakeWiring(api.store());
+    FakeWiring cli = new FakeWiring(store());
     int tasks = 4;
     int perTask = LOST_RESPONSES / tasks;
     Random random = new Random(7);
@@ -87,7 +94,7 @@ class HttpFaultsActionTest {
     Random random = new Random(Double.doubleToLongBits(rate));
     api.proxy.plan(
         (method, path) -> random.nextDouble() < rate ? fault(random, method) : FaultProxy.PASS);
-    FakeWiring cli = new FakeWiring(api.store());
+    FakeWiring cli = new FakeWiring(store());
     TaskId task = new TaskId("flaky");
     int rounds = 12;
     int unknown = 0;

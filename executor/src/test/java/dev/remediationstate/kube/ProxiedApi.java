@@ -28,7 +28,8 @@ import javax.net.ssl.TrustManagerFactory;
  * them ({@link KubeConnection#connect(Config, String)}), pointed at the proxy: either the fabric8
  * CRUD mock ({@link #onMock}) or the suite's real kube-apiserver ({@link #onRealServer}), where the
  * proxy forwards over HTTPS and the client authenticates with the token of the shipped executor
- * ServiceAccount ({@code tasks/rbac/}) in a namespace of its own.
+ * ServiceAccount ({@code tasks/rbac/}) in a namespace of its own. Both transports are offered: the
+ * fabric8 store ({@link #store}) and the lean one ({@link #leanStore}).
  */
 final class ProxiedApi implements AutoCloseable {
   final String namespace;
@@ -38,7 +39,9 @@ final class ProxiedApi implements AutoCloseable {
   final KubernetesClient direct;
 
   private final KubeConnection.Connected connected;
+  private final String token;
   private final Runnable shutdown;
+  private LeanConfigMapStore lean;
 
   private ProxiedApi(
       String namespace,
@@ -49,6 +52,7 @@ final class ProxiedApi implements AutoCloseable {
     this.namespace = namespace;
     this.proxy = proxy;
     this.direct = direct;
+    this.token = token;
     this.shutdown = shutdown;
     Config config =
         new ConfigBuilder(Config.empty())
@@ -128,8 +132,22 @@ final class ProxiedApi implements AutoCloseable {
     return connected.store();
   }
 
+  /**
+   * The lean transport a pod's one-shot action uses, pointed at the proxy with the same token (the
+   * proxy speaks plain HTTP; behind it the real server is reached over HTTPS).
+   */
+  synchronized LeanConfigMapStore leanStore() {
+    if (lean == null) {
+      lean = new LeanConfigMapStore(proxy.url(), token, null, namespace);
+    }
+    return lean;
+  }
+
   @Override
   public void close() {
+    if (lean != null) {
+      lean.close();
+    }
     connected.client().close();
     proxy.close();
     shutdown.run();
