@@ -1,5 +1,6 @@
 package dev.remediationstate.kube;
 
+import dev.remediationstate.failure.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import javax.net.ssl.SSLContext;
  * The in-pod configuration, read without fabric8: the API URL ({@code RS_API_URL}, else {@code
  * https://KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT}) and the ServiceAccount's {@code token},
  * {@code ca.crt} and {@code namespace} ({@code RS_SERVICEACCOUNT_DIR}, else the mounted directory).
- * {@link KubeConnection} uses the same rules for fabric8.
+ * {@link KubeConnection} builds fabric8's configuration from these same rules.
  *
  * <p>{@link #leanStore} opens the one-shot actions' store ({@link LeanConfigMapStore}) when the
  * process runs in a pod with a CA file (or over plain HTTP), unless {@code RS_TRANSPORT=fabric8}
@@ -62,9 +63,7 @@ public final class InPodConnection {
     if (https && !Files.isReadable(ca)) {
       return Optional.empty();
     }
-    String token =
-        readFile(serviceAccountDir.resolve("token"))
-            .orElseThrow(() -> new IllegalStateException("service-account token is unreadable"));
+    String token = token();
     String namespace =
         nonBlank(namespaceFlag)
             .or(() -> readFile(serviceAccountDir.resolve("namespace")))
@@ -73,9 +72,19 @@ public final class InPodConnection {
     try {
       tls = https ? InPodTls.trustingOnly(ca) : null;
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("the service-account CA " + ca + " is unusable: " + e, e);
+      throw new InvalidInputException(
+          "kubeconfig",
+          "the service-account CA " + ca + " is unusable: " + ApiFailures.firstLine(e.toString()));
     }
     return Optional.of(new LeanConfigMapStore(url, token, tls, namespace));
+  }
+
+  /** The ServiceAccount's token; a configuration error when it cannot be read. */
+  String token() {
+    return readFile(serviceAccountDir.resolve("token"))
+        .orElseThrow(
+            () ->
+                new InvalidInputException("kubeconfig", "the service-account token is unreadable"));
   }
 
   static Optional<String> readFile(Path path) {

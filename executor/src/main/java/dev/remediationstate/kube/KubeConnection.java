@@ -47,12 +47,13 @@ public final class KubeConnection {
   public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
   private final Map<String, String> env;
+  private final InPodConnection pod;
   private final Path serviceAccountDir;
 
   public KubeConnection(Map<String, String> env, Path serviceAccountDir) {
     this.env = env;
-    this.serviceAccountDir =
-        nonBlank(env.get("RS_SERVICEACCOUNT_DIR")).map(Path::of).orElse(serviceAccountDir);
+    this.pod = new InPodConnection(env, serviceAccountDir);
+    this.serviceAccountDir = pod.serviceAccountDir();
   }
 
   /**
@@ -93,9 +94,7 @@ public final class KubeConnection {
   }
 
   boolean inPod() {
-    return env.get("KUBECONFIG") == null
-        && (env.get("KUBERNETES_SERVICE_HOST") != null || env.get("RS_API_URL") != null)
-        && Files.isReadable(serviceAccountDir.resolve("token"));
+    return pod.inPod();
   }
 
   /**
@@ -143,16 +142,10 @@ public final class KubeConnection {
   }
 
   private Config podConfig() {
-    String token =
-        readFile(serviceAccountDir.resolve("token"))
-            .orElseThrow(
-                () ->
-                    new InvalidInputException(
-                        "kubeconfig", "the service-account token is unreadable"));
     ConfigBuilder builder =
         new ConfigBuilder(Config.empty())
-            .withMasterUrl(nonBlank(env.get("RS_API_URL")).orElseGet(this::serviceUrl))
-            .withAutoOAuthToken(token);
+            .withMasterUrl(pod.apiUrl())
+            .withAutoOAuthToken(pod.token());
     Path ca = serviceAccountDir.resolve("ca.crt");
     if (Files.isReadable(ca)) {
       builder.withCaCertFile(ca.toString());
@@ -160,21 +153,11 @@ public final class KubeConnection {
     return builder.build();
   }
 
-  private String serviceUrl() {
-    String host = env.get("KUBERNETES_SERVICE_HOST");
-    String port = env.getOrDefault("KUBERNETES_SERVICE_PORT", "443");
-    return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-  }
-
   private static Optional<String> readFile(Path path) {
-    try {
-      return nonBlank(Files.readString(path, StandardCharsets.UTF_8).trim());
-    } catch (IOException | SecurityException e) {
-      return Optional.empty();
-    }
+    return InPodConnection.readFile(path);
   }
 
   private static Optional<String> nonBlank(String s) {
-    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+    return InPodConnection.nonBlank(s);
   }
 }
