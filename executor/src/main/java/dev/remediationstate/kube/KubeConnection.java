@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * <p>In a pod (the service-account token is mounted, {@code KUBERNETES_SERVICE_HOST} is set and no
  * {@code KUBECONFIG} is given) the configuration is built directly from the token, CA and env,
  * without reading any kubeconfig: parsing one costs hundreds of classes at start-up. Elsewhere the
- * kubeconfig is read as kubectl reads it.
+ * kubeconfig is read as kubectl reads it. The token is re-read from its file once a minute ({@link
+ * ServiceAccountToken}): the kubelet rotates it under a long-running {@code serve}.
  *
  * <p>For benchmarks and tests the in-pod path can be taken outside a pod: {@code RS_API_URL} names
  * the API server (instead of {@code https://KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT}) and
@@ -145,7 +146,12 @@ public final class KubeConnection {
     ConfigBuilder builder =
         new ConfigBuilder(Config.empty())
             .withMasterUrl(pod.apiUrl())
-            .withAutoOAuthToken(pod.token());
+            .withOauthTokenProvider(
+                new ServiceAccountToken(
+                    serviceAccountDir.resolve("token"),
+                    pod.token(),
+                    ServiceAccountToken.MAX_AGE,
+                    System::nanoTime));
     Path ca = serviceAccountDir.resolve("ca.crt");
     if (Files.isReadable(ca)) {
       builder.withCaCertFile(ca.toString());

@@ -34,7 +34,8 @@ class KubeConnectionTest {
     try {
       assertEquals("team-a", connected.namespace());
       assertEquals("http://127.0.0.1:1/", connected.client().getMasterUrl().toString());
-      assertEquals("a-token", connected.client().getConfiguration().getAutoOAuthToken());
+      assertEquals(
+          "a-token", connected.client().getConfiguration().getOauthTokenProvider().getToken());
     } finally {
       connected.client().close();
     }
