@@ -1,5 +1,6 @@
 package dev.remediationstate.gc;
 
+import dev.remediationstate.it.CrudMock;
 import dev.remediationstate.it.TestApiServer;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.Status;
@@ -10,17 +11,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -58,14 +55,7 @@ public final class GcBenchServer {
       namespace = api.createNamespace("gc-bench");
       installShippedRbac(client, namespace);
     } else {
-      server =
-          new KubernetesMockServer(
-              new Context(),
-              new MockWebServer(),
-              new HashMap<>(),
-              new PagingCrudDispatcher(),
-              false);
-      server.init(InetAddress.getLoopbackAddress(), 0);
+      server = CrudMock.onLoopback(new PagingCrudDispatcher());
       Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
       client = server.createClient();
       namespace = "default";

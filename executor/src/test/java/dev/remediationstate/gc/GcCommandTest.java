@@ -7,22 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.remediationstate.cli.Cli;
 import dev.remediationstate.cli.FakeWiring;
+import dev.remediationstate.it.CrudMock;
 import dev.remediationstate.kube.ConfigMapGcEdges;
 import dev.remediationstate.state.Status;
 import dev.remediationstate.store.StateObject;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -93,10 +90,7 @@ class GcCommandTest {
 
   @Test
   void scalesTo1000ObjectsPageByPageAgainstTheApi() throws Exception {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new PagingCrudDispatcher(), false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesMockServer server = CrudMock.onLoopback(new PagingCrudDispatcher());
     try (KubernetesClient client = server.createClient()) {
       List<StateObject> states =
           IntStream.range(0, 1000)

@@ -16,6 +16,7 @@ import dev.remediationstate.gc.MetadataPatch;
 import dev.remediationstate.gc.Sweep;
 import dev.remediationstate.gc.SweepObserver;
 import dev.remediationstate.gc.Tally;
+import dev.remediationstate.it.CrudMock;
 import dev.remediationstate.state.RemediationState;
 import dev.remediationstate.state.Status;
 import dev.remediationstate.store.ConflictException;
@@ -31,11 +32,8 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -70,14 +68,7 @@ class ConfigMapGcEdgesTest {
   void start() {
     // CRUD mode that also answers injected expectations (until used up) first.
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            responses,
-            new KubernetesMixedDispatcher(responses),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    server = CrudMock.onLoopback(responses, new KubernetesMixedDispatcher(responses));
     io.fabric8.kubernetes.client.Config config = server.createClient().getConfiguration();
     config.setRequestRetryBackoffLimit(0);
     client =

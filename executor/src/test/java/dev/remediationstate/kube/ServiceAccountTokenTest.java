@@ -2,18 +2,14 @@ package dev.remediationstate.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.remediationstate.it.CrudMock;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -53,14 +49,7 @@ class ServiceAccountTokenTest {
   /** fabric8 asks the provider on every request, so a rotated file reaches the wire. */
   @Test
   void aRotatedTokenIsSentByTheClient() throws Exception {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesMockServer server = CrudMock.onLoopback();
     Path file = dir.resolve("token");
     Files.writeString(file, "before");
     Config config =
