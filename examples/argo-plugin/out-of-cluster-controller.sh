@@ -102,7 +102,7 @@ printf %s $ns > "$sa/namespace"
 head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$work/plugin-token"
 url=$(kubectl config view --raw -o jsonpath='{.clusters[0].cluster.server}')
 env -u KUBECONFIG RS_API_URL="$url" RS_SERVICEACCOUNT_DIR="$sa" java -XX:+UseSerialGC \
-  -XX:TieredStopAtLevel=1 -Xmx48m -cp "$jar" dev.remediationstate.cli.Main serve --argo-plugin \
+  -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3 -Xmx48m -cp "$jar" dev.remediationstate.cli.Main serve --argo-plugin \
   --plugin-port=10222 --plugin-token-file="$work/plugin-token" > "$work/plugin.log" 2>&1 &
 plugin_pid=$!
 until curl -sf localhost:10222/readyz > /dev/null; do sleep 0.2; done

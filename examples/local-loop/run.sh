@@ -53,7 +53,7 @@ step() {
   local dir="$work/results/$label"
   mkdir -p "$dir"
   local out code=0
-  out=$(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -jar "$jar" "$@" \
+  out=$(java -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3 -XX:+UseSerialGC -XX:-UsePerfData -jar "$jar" "$@" \
     --task-id "$task" --results-dir "$dir" 2>>"$logs") || code=$?
   printf '  %-28s exit=%s  %s\n' "$label" "$code" "$out"
   if [[ $code -ne 0 ]]; then
