@@ -11,6 +11,7 @@ import dev.remediationstate.results.Results;
 import dev.remediationstate.store.RetryPolicy;
 import dev.remediationstate.store.RetryingStateStore;
 import dev.remediationstate.store.Sleeper;
+import dev.remediationstate.store.Snapshots;
 import dev.remediationstate.store.StateStore;
 import dev.remediationstate.store.Transaction;
 import java.time.Clock;
@@ -37,7 +38,14 @@ public final class ActionService {
     StateStore in(String namespace);
   }
 
+  /**
+   * The state objects last read or written, so that a step that changes the state needs no GET when
+   * nobody else wrote since (see {@link Transaction}); 8 MiB of {@code apiSize} at most.
+   */
+  static final long SNAPSHOT_BYTES = 8L << 20;
+
   private final Stores stores;
+  private final Snapshots snapshots = new Snapshots(SNAPSHOT_BYTES);
   private final RetryPolicy conflicts;
   private final RetryPolicy transients;
   private final Sleeper sleeper;
@@ -65,7 +73,7 @@ public final class ActionService {
       MDC.put("taskId", bound.taskId().value());
       StateStore store =
           new RetryingStateStore(
-              stores.in(namespace),
+              snapshots.recording(namespace, stores.in(namespace)),
               transients,
               sleeper,
               System::nanoTime,
@@ -76,7 +84,8 @@ public final class ActionService {
               conflicts,
               sleeper,
               System::nanoTime,
-              () -> ThreadLocalRandom.current().nextDouble());
+              () -> ThreadLocalRandom.current().nextDouble(),
+              snapshots.in(namespace));
       Results results =
           new ActionRunner(transaction, clock).run(bound.taskId(), bound.action(), requestId);
       return new ActionReply.Done(action, bound.taskId().value(), results);

@@ -1,5 +1,6 @@
 package dev.remediationstate.store;
 
+import dev.remediationstate.failure.ApiRefusedException;
 import dev.remediationstate.failure.ConflictExhaustedException;
 import dev.remediationstate.failure.OutcomeUnknownException;
 import java.util.List;
@@ -25,9 +26,16 @@ import org.slf4j.MDC;
  * they are written by {@link ArchivePageWriter} before the main write, in order, so the main state
  * never refers to a page that is not there. A conflict on a page starts a new attempt too.
  *
- * <p>{@code change} must be pure: it may run once per attempt. Failures it throws propagate at
- * once, before anything is written. The write of the last attempt is the only one that ever
- * commits.
+ * <p>A long-running process may start the first attempt from a snapshot instead of a read ({@link
+ * Snapshots}): the object it last read or wrote. Only a write can come of it, carrying the
+ * snapshot's resourceVersion, so the server takes it only if the snapshot is still the stored
+ * object. A 409 or a 404 on that write, a change that writes nothing or writes archive pages, and a
+ * change that throws on the snapshot all fall back at once (no pause, no attempt spent) to a fresh
+ * read. The result is therefore always computed from the stored object.
+ *
+ * <p>{@code change} must be pure: it may run once per attempt, and once more on a snapshot.
+ * Failures it throws propagate at once, before anything is written. The write of the last attempt
+ * is the only one that ever commits.
  */
 public final class Transaction {
   private static final Logger LOG = LoggerFactory.getLogger(Transaction.class);
@@ -65,6 +73,7 @@ public final class Transaction {
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
   private final DoubleSupplier random;
+  private final Function<String, Optional<StateObject>> snapshots;
 
   public Transaction(
       StateStore store,
@@ -72,20 +81,39 @@ public final class Transaction {
       Sleeper sleeper,
       LongSupplier nanoTime,
       DoubleSupplier random) {
+    this(store, policy, sleeper, nanoTime, random, name -> Optional.empty());
+  }
+
+  /** With {@code snapshots} (by name) to start the first attempt from; see the class comment. */
+  public Transaction(
+      StateStore store,
+      RetryPolicy policy,
+      Sleeper sleeper,
+      LongSupplier nanoTime,
+      DoubleSupplier random,
+      Function<String, Optional<StateObject>> snapshots) {
     this.store = store;
     this.policy = policy;
     this.sleeper = sleeper;
     this.nanoTime = nanoTime;
     this.random = random;
+    this.snapshots = snapshots;
   }
 
   public <R> Committed<R> run(String name, Function<Optional<StateObject>, Change<R>> change) {
     long start = nanoTime.getAsLong();
+    Optional<StateObject> snapshot = snapshots.apply(name);
     for (int attempt = 1; ; attempt++) {
       MDC.put("attempt", Integer.toString(attempt));
-      Optional<StateObject> current = store.read(name);
+      Optional<StateObject> current = snapshot;
+      Change<R> decided = current.isPresent() ? onSnapshot(current, change) : null;
+      boolean fromSnapshot = decided != null;
+      snapshot = Optional.empty();
+      if (!fromSnapshot) {
+        current = store.read(name);
+        decided = change.apply(current);
+      }
       current.ifPresent(o -> MDC.put("resourceVersion", o.resourceVersion()));
-      Change<R> decided = change.apply(current);
       if (decided.write().isEmpty()) {
         return new Committed<>(decided.result(), current, attempt, false);
       }
@@ -99,7 +127,18 @@ public final class Transaction {
                 : store.create(decided.write().get());
         MDC.put("resourceVersion", written.resourceVersion());
         return new Committed<>(decided.result(), Optional.of(written), attempt, true);
+      } catch (ApiRefusedException gone) {
+        if (!fromSnapshot || gone.httpCode() != 404) {
+          throw gone;
+        }
+        LOG.debug("{} was deleted since its snapshot; reading it", name);
+        attempt--;
       } catch (ConflictException conflict) {
+        if (fromSnapshot) {
+          LOG.debug("{} changed since its snapshot; reading it", name);
+          attempt--;
+          continue;
+        }
         long elapsedMillis = (nanoTime.getAsLong() - start) / 1_000_000;
         OptionalLong delay = policy.nextDelayMillis(attempt, elapsedMillis, random.getAsDouble());
         if (delay.isEmpty()) {
@@ -115,6 +154,20 @@ public final class Transaction {
         LOG.debug("conflict on {}, retrying in {} ms", name, delay.getAsLong());
         pause(delay.getAsLong());
       }
+    }
+  }
+
+  /**
+   * The change decided on a snapshot, or null when that cannot stand without a read: no write (the
+   * result must come from the stored object), archive pages, or a failure.
+   */
+  private static <R> Change<R> onSnapshot(
+      Optional<StateObject> snapshot, Function<Optional<StateObject>, Change<R>> change) {
+    try {
+      Change<R> decided = change.apply(snapshot);
+      return decided.write().isPresent() && decided.pagesFirst().isEmpty() ? decided : null;
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

@@ -43,6 +43,47 @@ class ActionServiceTest {
     assertEquals("t1", first.taskId());
   }
 
+  /**
+   * A step that changes the state starts from the object this process last wrote (no GET), and a
+   * write by anybody else in between is never lost: the stale snapshot's PUT meets a 409 and the
+   * step runs again on a fresh read.
+   */
+  @Test
+  void consecutiveStepsSkipTheReadUnlessSomebodyElseWrote() {
+    service.run("ns", "init", Map.of("task-id", "t1", "max-iterations", "5"), "init-1");
+    service.run("ns", "next-iteration", Map.of("task-id", "t1"), "uid-1");
+    int reads = store.reads();
+    ActionReply.Done second =
+        assertInstanceOf(
+            ActionReply.Done.class,
+            service.run("ns", "next-iteration", Map.of("task-id", "t1"), "uid-2"));
+    assertEquals("2", second.results().get("iteration"));
+    assertEquals(reads, store.reads(), "no GET for a step after our own write");
+
+    // Another writer (a CLI step, another replica) advances the loop behind our back.
+    ActionService other =
+        new ActionService(
+            namespace -> store,
+            RetryPolicy.CONFLICTS,
+            RetryPolicy.TRANSIENT,
+            millis -> {},
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+    other.run("ns", "next-iteration", Map.of("task-id", "t1"), "cli-3");
+    ActionReply.Done fourth =
+        assertInstanceOf(
+            ActionReply.Done.class,
+            service.run("ns", "next-iteration", Map.of("task-id", "t1"), "uid-4"));
+    assertEquals("4", fourth.results().get("iteration"));
+
+    // A read-only step is always answered from the stored object.
+    other.run("ns", "next-iteration", Map.of("task-id", "t1"), "cli-5");
+    ActionReply.Done replay =
+        assertInstanceOf(
+            ActionReply.Done.class,
+            service.run("ns", "next-iteration", Map.of("task-id", "t1"), "cli-5"));
+    assertEquals("5", replay.results().get("iteration"));
+  }
+
   @Test
   void theCliDefaultsApply() {
     ActionReply.Done done =

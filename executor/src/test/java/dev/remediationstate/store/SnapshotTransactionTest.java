@@ -1,0 +1,181 @@
+package dev.remediationstate.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediationstate.failure.ApiRefusedException;
+import dev.remediationstate.failure.InvalidStateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A transaction's first attempt from a snapshot ({@link Snapshots}): a write that the server takes
+ * only if the snapshot is still the stored object, and a fresh read for everything else.
+ */
+class SnapshotTransactionTest {
+  private final FakeStateStore store = new FakeStateStore();
+  private final Snapshots snapshots = new Snapshots(1 << 20);
+  private final List<Long> sleeps = new ArrayList<>();
+  private final RetryPolicy policy =
+      new RetryPolicy(4, Duration.ofSeconds(60), Duration.ofMillis(10), Duration.ofMillis(80));
+
+  private Transaction transaction(StateStore on) {
+    return new Transaction(
+        snapshots.recording("ns", on),
+        policy,
+        sleeps::add,
+        () -> 0L,
+        () -> 0.0,
+        snapshots.in("ns"));
+  }
+
+  private static StateObject counter(int value) {
+    return new StateObject(
+        "c", Map.of(), Map.of(), Map.of("n", Integer.toString(value)), Map.of(), null, null);
+  }
+
+  private static int n(Optional<StateObject> current) {
+    return current.map(o -> Integer.parseInt(o.data().get("n"))).orElse(0);
+  }
+
+  private static Transaction.Change<Integer> increment(Optional<StateObject> current) {
+    int n = n(current) + 1;
+    return Transaction.Change.write(counter(n), n);
+  }
+
+  @Test
+  void aWriteFromTheObjectLastWrittenNeedsNoRead() {
+    store.put(counter(5));
+    transaction(store).run("c", SnapshotTransactionTest::increment);
+    assertEquals(1, store.reads());
+    String written = store.get("c").orElseThrow().resourceVersion();
+
+    Transaction.Committed<Integer> second =
+        transaction(store).run("c", SnapshotTransactionTest::increment);
+
+    assertEquals(7, second.result());
+    assertEquals(1, second.attempts());
+    assertEquals(1, store.reads(), "the second increment started from the snapshot");
+    assertEquals(written, store.writes().get(1).expectedResourceVersion());
+  }
+
+  @Test
+  void aSnapshotOthersChangedSinceConflictsAndIsReadAtOnceWithoutPause() {
+    store.put(counter(5));
+    transaction(store).run("c", SnapshotTransactionTest::increment);
+    store.put(counter(40)); // another writer, a new resourceVersion
+
+    Transaction.Committed<Integer> next =
+        transaction(store).run("c", SnapshotTransactionTest::increment);
+
+    assertEquals(41, next.result());
+    assertEquals(1, next.attempts());
+    assertEquals(List.of(), sleeps);
+    assertEquals("41", store.get("c").orElseThrow().data().get("n"));
+  }
+
+  @Test
+  void aChangeThatWritesNothingIsDecidedOnTheStoredObject() {
+    store.put(counter(5));
+    transaction(store).run("c", SnapshotTransactionTest::increment);
+    store.put(counter(40));
+    int reads = store.reads();
+
+    Transaction.Committed<Integer> seen =
+        transaction(store).run("c", current -> Transaction.Change.none(n(current)));
+
+    assertEquals(40, seen.result(), "a read-only result never comes from a snapshot");
+    assertFalse(seen.wrote());
+    assertEquals(reads + 1, store.reads());
+  }
+
+  @Test
+  void aChangeThatRefusesTheSnapshotIsDecidedOnTheStoredObject() {
+    store.put(counter(5));
+    transaction(store).run("c", SnapshotTransactionTest::increment);
+    store.put(counter(0)); // repaired by hand meanwhile
+
+    Transaction.Committed<Integer> next =
+        transaction(store)
+            .run(
+                "c",
+                current -> {
+                  if (n(current) >= 6) {
+                    throw new InvalidStateException("limit reached", null);
+                  }
+                  return increment(current);
+                });
+
+    assertEquals(1, next.result());
+  }
+
+  @Test
+  void archivePagesAreNeverWrittenFromASnapshot() {
+    store.put(counter(5));
+    transaction(store).run("c", SnapshotTransactionTest::increment);
+    int reads = store.reads();
+    StateObject page =
+        new StateObject("c-page-1", Map.of(), Map.of(), Map.of("p", "1"), Map.of(), null, null);
+
+    transaction(store)
+        .run("c", current -> Transaction.Change.write(counter(n(current) + 1), List.of(page), 0));
+
+    assertEquals(reads + 1, store.reads());
+  }
+
+  @Test
+  void anObjectDeletedSinceItsSnapshotIsReadAgainAndCreated() {
+    store.put(counter(5));
+    transaction(store).run("c", SnapshotTransactionTest::increment);
+    StateStore deleted =
+        new StateStore() {
+          @Override
+          public Optional<StateObject> read(String name) {
+            return Optional.empty();
+          }
+
+          @Override
+          public StateObject create(StateObject object) throws ConflictException {
+            return store.put(object);
+          }
+
+          @Override
+          public StateObject update(StateObject object, String rv) {
+            throw new ApiRefusedException(404, "configmaps \"c\" not found", null);
+          }
+        };
+
+    Transaction.Committed<Integer> next =
+        transaction(deleted).run("c", SnapshotTransactionTest::increment);
+
+    assertEquals(1, next.result());
+    assertTrue(next.wrote());
+  }
+
+  @Test
+  void snapshotsAreBoundedByBytesLeastRecentlyUsedFirst() {
+    Snapshots small = new Snapshots(4_000);
+    StateStore recording = small.recording("ns", store);
+    for (int i = 0; i < 10; i++) {
+      store.put(
+          new StateObject(
+              "s" + i, Map.of(), Map.of(), Map.of("d", "x".repeat(900)), Map.of(), null, null));
+      recording.read("s" + i);
+    }
+    assertTrue(small.bytes() <= 4_000, "bytes " + small.bytes());
+    assertEquals(4, small.size());
+    assertTrue(small.in("ns").apply("s9").isPresent());
+    assertTrue(small.in("ns").apply("s0").isEmpty());
+    assertTrue(small.in("other").apply("s9").isEmpty(), "namespaces are apart");
+    store.put(
+        new StateObject(
+            "big", Map.of(), Map.of(), Map.of("d", "x".repeat(1_500)), Map.of(), null, null));
+    recording.read("big");
+    assertTrue(small.in("ns").apply("big").isEmpty(), "over a quarter of the bound: not kept");
+  }
+}
