@@ -29,6 +29,9 @@ import org.slf4j.event.Level;
  * service account ({@code <plugin>-executor-plugin}).
  */
 final class PluginRun {
+  /** The sidecar runs with a 48 MiB heap: 2 MiB of snapshots. */
+  private static final long PLUGIN_SNAPSHOT_BYTES = 2L << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(PluginRun.class);
 
   /** The agent gives each call 30 s; the reply must be sent before that. */
@@ -79,7 +82,8 @@ final class PluginRun {
             RetryPolicy.CONFLICTS,
             RetryPolicy.TRANSIENT,
             wiring.sleeper(),
-            wiring.clock());
+            wiring.clock(),
+            PLUGIN_SNAPSHOT_BYTES);
     AtomicReference<Serve> serveRef = new AtomicReference<>();
     ArgoPlugin plugin =
         new ArgoPlugin(

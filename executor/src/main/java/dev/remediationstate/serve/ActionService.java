@@ -42,10 +42,10 @@ public final class ActionService {
    * The state objects last read or written, so that a step that changes the state needs no GET when
    * nobody else wrote since (see {@link Transaction}); 8 MiB of {@code apiSize} at most.
    */
-  static final long SNAPSHOT_BYTES = 8L << 20;
+  public static final long SNAPSHOT_BYTES = 8L << 20;
 
   private final Stores stores;
-  private final Snapshots snapshots = new Snapshots(SNAPSHOT_BYTES);
+  private final Snapshots snapshots;
   private final RetryPolicy conflicts;
   private final RetryPolicy transients;
   private final Sleeper sleeper;
@@ -53,6 +53,18 @@ public final class ActionService {
 
   public ActionService(
       Stores stores, RetryPolicy conflicts, RetryPolicy transients, Sleeper sleeper, Clock clock) {
+    this(stores, conflicts, transients, sleeper, clock, SNAPSHOT_BYTES);
+  }
+
+  /** With at most {@code snapshotBytes} of snapshots (0: every step reads). */
+  public ActionService(
+      Stores stores,
+      RetryPolicy conflicts,
+      RetryPolicy transients,
+      Sleeper sleeper,
+      Clock clock,
+      long snapshotBytes) {
+    this.snapshots = new Snapshots(snapshotBytes);
     this.stores = stores;
     this.conflicts = conflicts;
     this.transients = transients;
@@ -73,7 +85,7 @@ public final class ActionService {
       MDC.put("taskId", bound.taskId().value());
       StateStore store =
           new RetryingStateStore(
-              snapshots.recording(namespace, stores.in(namespace)),
+              stores.in(namespace),
               transients,
               sleeper,
               System::nanoTime,

@@ -2,9 +2,7 @@ package dev.remediationstate.store;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The state objects a long-running process last read or wrote, per namespace and name, so that the
@@ -13,30 +11,69 @@ import java.util.function.Function;
  * takes it only if nothing changed since, and any other outcome (a conflict, a change that writes
  * nothing, a failure) makes the transaction read afresh. A one-shot CLI process has none.
  *
- * <p>Least recently used objects go first once the total {@link StateObject#apiSize()} passes the
- * bound; an object larger than a quarter of the bound is never kept.
+ * <p>Only {@link Transaction} records here, and only the object it runs on (never archive pages).
+ * Each entry is charged its {@link StateObject#apiSize()} plus {@value #ENTRY_OVERHEAD} bytes for
+ * its key, metadata and map entry; least recently used entries go first once the charge passes the
+ * bound, and an object over a quarter of the bound is never kept.
  */
 public final class Snapshots {
+  static final long ENTRY_OVERHEAD = 1024;
+
+  /** The snapshots of one namespace, by object name. */
+  public interface Scope {
+    Optional<StateObject> get(String name);
+
+    void put(String name, StateObject object);
+
+    void forget(String name);
+  }
+
+  /** No snapshots: every attempt reads. */
+  public static final Scope NONE =
+      new Scope() {
+        @Override
+        public Optional<StateObject> get(String name) {
+          return Optional.empty();
+        }
+
+        @Override
+        public void put(String name, StateObject object) {}
+
+        @Override
+        public void forget(String name) {}
+      };
+
+  private record Entry(StateObject object, long charge) {}
+
   private final long maxBytes;
-  private final LinkedHashMap<String, StateObject> objects = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
 
   public Snapshots(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 
-  /** The store of {@code namespace}, recording every object it reads or writes here. */
-  public StateStore recording(String namespace, StateStore store) {
-    return new Recording(namespace, store);
-  }
+  public Scope in(String namespace) {
+    return new Scope() {
+      @Override
+      public Optional<StateObject> get(String name) {
+        return Snapshots.this.get(key(namespace, name));
+      }
 
-  /** The snapshots of {@code namespace} by name, for {@link Transaction}. */
-  public Function<String, Optional<StateObject>> in(String namespace) {
-    return name -> get(key(namespace, name));
+      @Override
+      public void put(String name, StateObject object) {
+        Snapshots.this.put(key(namespace, name), object);
+      }
+
+      @Override
+      public void forget(String name) {
+        Snapshots.this.forget(key(namespace, name));
+      }
+    };
   }
 
   synchronized int size() {
-    return objects.size();
+    return entries.size();
   }
 
   synchronized long bytes() {
@@ -44,84 +81,36 @@ public final class Snapshots {
   }
 
   private synchronized Optional<StateObject> get(String key) {
-    return Optional.ofNullable(objects.get(key));
+    Entry entry = entries.get(key);
+    return entry == null ? Optional.empty() : Optional.of(entry.object());
   }
 
-  private synchronized void put(String key, StateObject object) {
-    forget(key);
-    long size = object.apiSize();
-    if (object.resourceVersion() == null || size > maxBytes / 4) {
-      return;
-    }
-    objects.put(key, object);
-    bytes += size;
-    Iterator<Map.Entry<String, StateObject>> eldest = objects.entrySet().iterator();
-    while (bytes > maxBytes && eldest.hasNext()) {
-      bytes -= eldest.next().getValue().apiSize();
-      eldest.remove();
+  private void put(String key, StateObject object) {
+    // Sized outside the lock: apiSize walks every value.
+    long charge = object.apiSize() + ENTRY_OVERHEAD;
+    synchronized (this) {
+      forget(key);
+      if (object.resourceVersion() == null || charge > maxBytes / 4) {
+        return;
+      }
+      entries.put(key, new Entry(object, charge));
+      bytes += charge;
+      Iterator<Entry> eldest = entries.values().iterator();
+      while (bytes > maxBytes && eldest.hasNext()) {
+        bytes -= eldest.next().charge();
+        eldest.remove();
+      }
     }
   }
 
   private synchronized void forget(String key) {
-    StateObject old = objects.remove(key);
+    Entry old = entries.remove(key);
     if (old != null) {
-      bytes -= old.apiSize();
+      bytes -= old.charge();
     }
   }
 
   private static String key(String namespace, String name) {
     return namespace + "/" + name;
-  }
-
-  /** Passes every call through and keeps the snapshot in step with what the server said. */
-  private final class Recording implements StateStore {
-    private final String namespace;
-    private final StateStore store;
-
-    Recording(String namespace, StateStore store) {
-      this.namespace = namespace;
-      this.store = store;
-    }
-
-    @Override
-    public Optional<StateObject> read(String name) {
-      String key = key(namespace, name);
-      try {
-        Optional<StateObject> read = store.read(name);
-        read.ifPresentOrElse(o -> put(key, o), () -> forget(key));
-        return read;
-      } catch (RuntimeException e) {
-        forget(key);
-        throw e;
-      }
-    }
-
-    @Override
-    public StateObject create(StateObject object) throws ConflictException {
-      return written(object.name(), () -> store.create(object));
-    }
-
-    @Override
-    public StateObject update(StateObject object, String expectedResourceVersion)
-        throws ConflictException {
-      return written(object.name(), () -> store.update(object, expectedResourceVersion));
-    }
-
-    private StateObject written(String name, Write write) throws ConflictException {
-      String key = key(namespace, name);
-      try {
-        StateObject stored = write.run();
-        put(key, stored);
-        return stored;
-      } catch (ConflictException | RuntimeException e) {
-        forget(key);
-        throw e;
-      }
-    }
-  }
-
-  @FunctionalInterface
-  private interface Write {
-    StateObject run() throws ConflictException;
   }
 }

@@ -29,9 +29,11 @@ import org.slf4j.MDC;
  * <p>A long-running process may start the first attempt from a snapshot instead of a read ({@link
  * Snapshots}): the object it last read or wrote. Only a write can come of it, carrying the
  * snapshot's resourceVersion, so the server takes it only if the snapshot is still the stored
- * object. A 409 or a 404 on that write, a change that writes nothing or writes archive pages, and a
- * change that throws on the snapshot all fall back at once (no pause, no attempt spent) to a fresh
- * read. The result is therefore always computed from the stored object.
+ * object. A 409 on that write, a refusal other than 401/403 (a 404: deleted since), a change that
+ * writes nothing or writes archive pages, and a change that throws on the snapshot all fall back at
+ * once (no pause, no attempt spent) to a fresh read. The result is therefore always computed from
+ * the stored object. Every read and write of the named object updates its snapshot; any failure
+ * leaving {@link #run} drops it.
  *
  * <p>{@code change} must be pure: it may run once per attempt, and once more on a snapshot.
  * Failures it throws propagate at once, before anything is written. The write of the last attempt
@@ -73,7 +75,7 @@ public final class Transaction {
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
   private final DoubleSupplier random;
-  private final Function<String, Optional<StateObject>> snapshots;
+  private final Snapshots.Scope snapshots;
 
   public Transaction(
       StateStore store,
@@ -81,17 +83,20 @@ public final class Transaction {
       Sleeper sleeper,
       LongSupplier nanoTime,
       DoubleSupplier random) {
-    this(store, policy, sleeper, nanoTime, random, name -> Optional.empty());
+    this(store, policy, sleeper, nanoTime, random, Snapshots.NONE);
   }
 
-  /** With {@code snapshots} (by name) to start the first attempt from; see the class comment. */
+  /**
+   * With {@code snapshots} to start the first attempt from, kept current with every read and write
+   * of the named object; see the class comment.
+   */
   public Transaction(
       StateStore store,
       RetryPolicy policy,
       Sleeper sleeper,
       LongSupplier nanoTime,
       DoubleSupplier random,
-      Function<String, Optional<StateObject>> snapshots) {
+      Snapshots.Scope snapshots) {
     this.store = store;
     this.policy = policy;
     this.sleeper = sleeper;
@@ -101,8 +106,19 @@ public final class Transaction {
   }
 
   public <R> Committed<R> run(String name, Function<Optional<StateObject>, Change<R>> change) {
+    try {
+      return attempts(name, change);
+    } catch (RuntimeException e) {
+      // Whatever happened to the object (an ambiguous write, a refusal), the next run reads it.
+      snapshots.forget(name);
+      throw e;
+    }
+  }
+
+  private <R> Committed<R> attempts(
+      String name, Function<Optional<StateObject>, Change<R>> change) {
     long start = nanoTime.getAsLong();
-    Optional<StateObject> snapshot = snapshots.apply(name);
+    Optional<StateObject> snapshot = snapshots.get(name);
     for (int attempt = 1; ; attempt++) {
       MDC.put("attempt", Integer.toString(attempt));
       Optional<StateObject> current = snapshot;
@@ -111,6 +127,7 @@ public final class Transaction {
       snapshot = Optional.empty();
       if (!fromSnapshot) {
         current = store.read(name);
+        current.ifPresentOrElse(o -> snapshots.put(name, o), () -> snapshots.forget(name));
         decided = change.apply(current);
       }
       current.ifPresent(o -> MDC.put("resourceVersion", o.resourceVersion()));
@@ -126,14 +143,19 @@ public final class Transaction {
                 ? store.update(decided.write().get(), current.get().resourceVersion())
                 : store.create(decided.write().get());
         MDC.put("resourceVersion", written.resourceVersion());
+        snapshots.put(name, written);
         return new Committed<>(decided.result(), Optional.of(written), attempt, true);
-      } catch (ApiRefusedException gone) {
-        if (!fromSnapshot || gone.httpCode() != 404) {
-          throw gone;
+      } catch (ApiRefusedException refused) {
+        // From a snapshot, a refusal other than of our identity (a 404: deleted since; an
+        // admission webhook judging stale content) is worth one fresh read.
+        if (!fromSnapshot || refused.httpCode() == 401 || refused.httpCode() == 403) {
+          throw refused;
         }
-        LOG.debug("{} was deleted since its snapshot; reading it", name);
+        LOG.debug("{} refused from its snapshot ({}); reading it", name, refused.httpCode());
+        snapshots.forget(name);
         attempt--;
       } catch (ConflictException conflict) {
+        snapshots.forget(name);
         if (fromSnapshot) {
           LOG.debug("{} changed since its snapshot; reading it", name);
           attempt--;

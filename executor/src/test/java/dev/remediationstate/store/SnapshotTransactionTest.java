@@ -2,10 +2,12 @@ package dev.remediationstate.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.remediationstate.failure.ApiRefusedException;
 import dev.remediationstate.failure.InvalidStateException;
+import dev.remediationstate.failure.TransientApiException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +27,7 @@ class SnapshotTransactionTest {
       new RetryPolicy(4, Duration.ofSeconds(60), Duration.ofMillis(10), Duration.ofMillis(80));
 
   private Transaction transaction(StateStore on) {
-    return new Transaction(
-        snapshots.recording("ns", on),
-        policy,
-        sleeps::add,
-        () -> 0L,
-        () -> 0.0,
-        snapshots.in("ns"));
+    return new Transaction(on, policy, sleeps::add, () -> 0L, () -> 0.0, snapshots.in("ns"));
   }
 
   private static StateObject counter(int value) {
@@ -158,24 +154,85 @@ class SnapshotTransactionTest {
   }
 
   @Test
-  void snapshotsAreBoundedByBytesLeastRecentlyUsedFirst() {
-    Snapshots small = new Snapshots(4_000);
-    StateStore recording = small.recording("ns", store);
+  void aLostAnswerDropsTheSnapshotSoTheNextStepReads() {
+    store.put(counter(5));
+    transaction(store).run("c", SnapshotTransactionTest::increment);
+    StateStore losing =
+        new StateStore() {
+          @Override
+          public Optional<StateObject> read(String name) {
+            return store.read(name);
+          }
+
+          @Override
+          public StateObject create(StateObject object) throws ConflictException {
+            return store.create(object);
+          }
+
+          @Override
+          public StateObject update(StateObject object, String rv) throws ConflictException {
+            store.update(object, rv);
+            throw new TransientApiException("no answer", 0, true, Optional.empty(), null);
+          }
+        };
+    assertThrows(
+        TransientApiException.class,
+        () -> transaction(losing).run("c", SnapshotTransactionTest::increment));
+    int reads = store.reads();
+
+    Transaction.Committed<Integer> next =
+        transaction(store).run("c", SnapshotTransactionTest::increment);
+
+    assertEquals(8, next.result(), "the committed 7 is read, not the snapshot's 6");
+    assertEquals(reads + 1, store.reads());
+  }
+
+  @Test
+  void archivePagesAreNotKeptAsSnapshots() {
+    store.put(counter(5));
+    StateObject page =
+        new StateObject("c-page-1", Map.of(), Map.of(), Map.of("p", "1"), Map.of(), null, null);
+    transaction(store)
+        .run("c", current -> Transaction.Change.write(counter(n(current) + 1), List.of(page), 0));
+    assertTrue(snapshots.in("ns").get("c").isPresent());
+    assertTrue(snapshots.in("ns").get("c-page-1").isEmpty());
+    assertEquals(1, snapshots.size());
+  }
+
+  @Test
+  void snapshotsAreBoundedLeastRecentlyUsedFirstWithAnOverheadPerEntry() {
+    Snapshots small = new Snapshots(8_000);
+    Snapshots.Scope scope = small.in("ns");
     for (int i = 0; i < 10; i++) {
-      store.put(
-          new StateObject(
-              "s" + i, Map.of(), Map.of(), Map.of("d", "x".repeat(900)), Map.of(), null, null));
-      recording.read("s" + i);
+      scope.put(
+          "s" + i,
+          store.put(
+              new StateObject(
+                  "s" + i,
+                  Map.of(),
+                  Map.of(),
+                  Map.of("d", "x".repeat(900)),
+                  Map.of(),
+                  null,
+                  null)));
     }
-    assertTrue(small.bytes() <= 4_000, "bytes " + small.bytes());
-    assertEquals(4, small.size());
-    assertTrue(small.in("ns").apply("s9").isPresent());
-    assertTrue(small.in("ns").apply("s0").isEmpty());
-    assertTrue(small.in("other").apply("s9").isEmpty(), "namespaces are apart");
-    store.put(
-        new StateObject(
-            "big", Map.of(), Map.of(), Map.of("d", "x".repeat(1_500)), Map.of(), null, null));
-    recording.read("big");
-    assertTrue(small.in("ns").apply("big").isEmpty(), "over a quarter of the bound: not kept");
+    assertTrue(small.bytes() <= 8_000, "bytes " + small.bytes());
+    assertEquals(4, small.size(), "each entry charged 900 + 1,024 bytes");
+    assertTrue(scope.get("s9").isPresent());
+    assertTrue(scope.get("s0").isEmpty());
+    assertTrue(small.in("other").get("s9").isEmpty(), "namespaces are apart");
+    scope.put(
+        "big",
+        store.put(
+            new StateObject(
+                "big", Map.of(), Map.of(), Map.of("d", "x".repeat(1_500)), Map.of(), null, null)));
+    assertTrue(scope.get("big").isEmpty(), "over a quarter of the bound: not kept");
+    for (int i = 0; i < 100; i++) {
+      scope.put(
+          "empty" + i,
+          store.put(
+              new StateObject("empty" + i, Map.of(), Map.of(), Map.of(), Map.of(), null, null)));
+    }
+    assertTrue(small.size() <= 8, "empty objects are charged too: " + small.size());
   }
 }
