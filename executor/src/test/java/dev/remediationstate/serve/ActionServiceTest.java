@@ -14,13 +14,17 @@ import org.junit.jupiter.api.Test;
 
 class ActionServiceTest {
   private final FakeStateStore store = new FakeStateStore();
-  private final ActionService service =
-      new ActionService(
-          namespace -> store,
-          RetryPolicy.CONFLICTS,
-          RetryPolicy.TRANSIENT,
-          millis -> {},
-          Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+  private final ActionService service = newService();
+
+  /** A service on the shared fake store, as a second replica or process would be. */
+  private ActionService newService() {
+    return new ActionService(
+        namespace -> store,
+        RetryPolicy.CONFLICTS,
+        RetryPolicy.TRANSIENT,
+        millis -> {},
+        Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+  }
 
   private ActionReply.Failed failed(String action, Map<String, String> params) {
     return assertInstanceOf(ActionReply.Failed.class, service.run("ns", action, params, "r1"));
@@ -61,13 +65,7 @@ class ActionServiceTest {
     assertEquals(reads, store.reads(), "no GET for a step after our own write");
 
     // Another writer (a CLI step, another replica) advances the loop behind our back.
-    ActionService other =
-        new ActionService(
-            namespace -> store,
-            RetryPolicy.CONFLICTS,
-            RetryPolicy.TRANSIENT,
-            millis -> {},
-            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+    ActionService other = newService();
     other.run("ns", "next-iteration", Map.of("task-id", "t1"), "cli-3");
     ActionReply.Done fourth =
         assertInstanceOf(

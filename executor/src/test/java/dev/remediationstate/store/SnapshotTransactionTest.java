@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,34 @@ class SnapshotTransactionTest {
 
   private Transaction transaction(StateStore on) {
     return new Transaction(on, policy, sleeps::add, () -> 0L, () -> 0.0, snapshots.in("ns"));
+  }
+
+  @FunctionalInterface
+  private interface Update {
+    StateObject apply(StateObject object, String rv) throws ConflictException;
+  }
+
+  /**
+   * The fake store with {@code read} and {@code update} of the test's own; a create always stores
+   * (the object the test's read hides is replaced).
+   */
+  private StateStore with(Function<String, Optional<StateObject>> read, Update update) {
+    return new StateStore() {
+      @Override
+      public Optional<StateObject> read(String name) {
+        return read.apply(name);
+      }
+
+      @Override
+      public StateObject create(StateObject object) {
+        return store.put(object);
+      }
+
+      @Override
+      public StateObject update(StateObject object, String rv) throws ConflictException {
+        return update.apply(object, rv);
+      }
+    };
   }
 
   private static StateObject counter(int value) {
@@ -129,22 +158,11 @@ class SnapshotTransactionTest {
     store.put(counter(5));
     transaction(store).run("c", SnapshotTransactionTest::increment);
     StateStore deleted =
-        new StateStore() {
-          @Override
-          public Optional<StateObject> read(String name) {
-            return Optional.empty();
-          }
-
-          @Override
-          public StateObject create(StateObject object) throws ConflictException {
-            return store.put(object);
-          }
-
-          @Override
-          public StateObject update(StateObject object, String rv) {
-            throw new ApiRefusedException(404, "configmaps \"c\" not found", null);
-          }
-        };
+        with(
+            name -> Optional.empty(),
+            (object, rv) -> {
+              throw new ApiRefusedException(404, "configmaps \"c\" not found", null);
+            });
 
     Transaction.Committed<Integer> next =
         transaction(deleted).run("c", SnapshotTransactionTest::increment);
@@ -158,23 +176,12 @@ class SnapshotTransactionTest {
     store.put(counter(5));
     transaction(store).run("c", SnapshotTransactionTest::increment);
     StateStore losing =
-        new StateStore() {
-          @Override
-          public Optional<StateObject> read(String name) {
-            return store.read(name);
-          }
-
-          @Override
-          public StateObject create(StateObject object) throws ConflictException {
-            return store.create(object);
-          }
-
-          @Override
-          public StateObject update(StateObject object, String rv) throws ConflictException {
-            store.update(object, rv);
-            throw new TransientApiException("no answer", 0, true, Optional.empty(), null);
-          }
-        };
+        with(
+            store::read,
+            (object, rv) -> {
+              store.update(object, rv);
+              throw new TransientApiException("no answer", 0, true, Optional.empty(), null);
+            });
     assertThrows(
         TransientApiException.class,
         () -> transaction(losing).run("c", SnapshotTransactionTest::increment));
