@@ -50,11 +50,7 @@ final class PluginReply {
     if (failed.kind().isTransient()) {
       return running(json, failed.message() + "; calling again in " + seconds(requeue), requeue);
     }
-    ObjectNode root = json.createObjectNode();
-    ObjectNode node = root.putObject("node");
-    node.put("phase", "Failed");
-    node.put("message", failed.message());
-    return root;
+    return failedNode(json, failed.message());
   }
 
   /**
@@ -62,12 +58,15 @@ final class PluginReply {
    * retryStrategy} (a new node, a new request id) or the workflow's {@code onExit} takes over.
    */
   static ObjectNode gaveUp(ObjectMapper json, ActionReply.Failed failed, Duration limit) {
+    return failedNode(
+        json, failed.message() + "; gave up after " + seconds(limit) + " of transient failures");
+  }
+
+  private static ObjectNode failedNode(ObjectMapper json, String message) {
     ObjectNode root = json.createObjectNode();
     ObjectNode node = root.putObject("node");
     node.put("phase", "Failed");
-    node.put(
-        "message",
-        failed.message() + "; gave up after " + seconds(limit) + " of transient failures");
+    node.put("message", message);
     return root;
   }
 

@@ -49,12 +49,10 @@ public final class KubeConnection {
 
   private final Map<String, String> env;
   private final InPodConnection pod;
-  private final Path serviceAccountDir;
 
   public KubeConnection(Map<String, String> env, Path serviceAccountDir) {
     this.env = env;
     this.pod = new InPodConnection(env, serviceAccountDir);
-    this.serviceAccountDir = pod.serviceAccountDir();
   }
 
   /**
@@ -71,9 +69,9 @@ public final class KubeConnection {
   public Connected connect(String namespaceFlag) {
     Config config = inPod() ? podConfig() : kubeconfig();
     String namespace =
-        nonBlank(namespaceFlag)
-            .or(() -> readFile(serviceAccountDir.resolve("namespace")))
-            .or(() -> nonBlank(config.getNamespace()))
+        InPodConnection.nonBlank(namespaceFlag)
+            .or(() -> InPodConnection.readFile(pod.serviceAccountDir().resolve("namespace")))
+            .or(() -> InPodConnection.nonBlank(config.getNamespace()))
             .orElse("default");
     return connect(config, namespace);
   }
@@ -106,7 +104,7 @@ public final class KubeConnection {
    */
   private Config kubeconfig() {
     List<Path> files = kubeconfigFiles();
-    if (files.isEmpty() && nonBlank(env.get("KUBERNETES_MASTER")).isEmpty()) {
+    if (files.isEmpty() && InPodConnection.nonBlank(env.get("KUBERNETES_MASTER")).isEmpty()) {
       throw new InvalidInputException(
           "kubeconfig",
           "no configuration found: not in a pod (no service-account token), KUBECONFIG is not set"
@@ -127,7 +125,7 @@ public final class KubeConnection {
 
   /** The kubeconfig files kubectl would read: each of {@code KUBECONFIG}, else the default. */
   List<Path> kubeconfigFiles() {
-    Optional<String> list = nonBlank(env.get("KUBECONFIG"));
+    Optional<String> list = InPodConnection.nonBlank(env.get("KUBECONFIG"));
     if (list.isPresent()) {
       List<Path> files = new ArrayList<>();
       for (String f : list.get().split(java.io.File.pathSeparator)) {
@@ -137,7 +135,7 @@ public final class KubeConnection {
       }
       return files;
     }
-    String home = nonBlank(env.get("HOME")).orElse(System.getProperty("user.home"));
+    String home = InPodConnection.nonBlank(env.get("HOME")).orElse(System.getProperty("user.home"));
     Path standard = Path.of(home, ".kube", "config");
     return Files.exists(standard) ? List.of(standard) : List.of();
   }
@@ -148,22 +146,14 @@ public final class KubeConnection {
             .withMasterUrl(pod.apiUrl())
             .withOauthTokenProvider(
                 new ServiceAccountToken(
-                    serviceAccountDir.resolve("token"),
+                    pod.serviceAccountDir().resolve("token"),
                     pod.token(),
                     ServiceAccountToken.MAX_AGE,
                     System::nanoTime));
-    Path ca = serviceAccountDir.resolve("ca.crt");
+    Path ca = pod.serviceAccountDir().resolve("ca.crt");
     if (Files.isReadable(ca)) {
       builder.withCaCertFile(ca.toString());
     }
     return builder.build();
-  }
-
-  private static Optional<String> readFile(Path path) {
-    return InPodConnection.readFile(path);
-  }
-
-  private static Optional<String> nonBlank(String s) {
-    return InPodConnection.nonBlank(s);
   }
 }

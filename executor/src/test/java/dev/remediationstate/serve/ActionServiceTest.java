@@ -57,29 +57,25 @@ class ActionServiceTest {
     service.run("ns", "init", Map.of("task-id", "t1", "max-iterations", "5"), "init-1");
     service.run("ns", "next-iteration", Map.of("task-id", "t1"), "uid-1");
     int reads = store.reads();
-    ActionReply.Done second =
-        assertInstanceOf(
-            ActionReply.Done.class,
-            service.run("ns", "next-iteration", Map.of("task-id", "t1"), "uid-2"));
+    ActionReply.Done second = nextIteration(service, "uid-2");
     assertEquals("2", second.results().get("iteration"));
     assertEquals(reads, store.reads(), "no GET for a step after our own write");
 
     // Another writer (a CLI step, another replica) advances the loop behind our back.
     ActionService other = newService();
     other.run("ns", "next-iteration", Map.of("task-id", "t1"), "cli-3");
-    ActionReply.Done fourth =
-        assertInstanceOf(
-            ActionReply.Done.class,
-            service.run("ns", "next-iteration", Map.of("task-id", "t1"), "uid-4"));
+    ActionReply.Done fourth = nextIteration(service, "uid-4");
     assertEquals("4", fourth.results().get("iteration"));
 
     // A read-only step is always answered from the stored object.
     other.run("ns", "next-iteration", Map.of("task-id", "t1"), "cli-5");
-    ActionReply.Done replay =
-        assertInstanceOf(
-            ActionReply.Done.class,
-            service.run("ns", "next-iteration", Map.of("task-id", "t1"), "cli-5"));
+    ActionReply.Done replay = nextIteration(service, "cli-5");
     assertEquals("5", replay.results().get("iteration"));
+  }
+
+  private static ActionReply.Done nextIteration(ActionService on, String requestId) {
+    return assertInstanceOf(
+        ActionReply.Done.class, on.run("ns", "next-iteration", Map.of("task-id", "t1"), requestId));
   }
 
   @Test
